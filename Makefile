@@ -1,0 +1,33 @@
+# The two commands a newcomer needs: `make serve` and `make test`.
+# Both create .venv and install what is missing; a stamp keyed on pyproject.toml keeps re-runs quick.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install test test-fast evaluate bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m 'not slow'
+
+evaluate: $(STAMP)
+	$(PY) -m training evaluate-detector --gold data/annotated/heldout.jsonl
+	$(PY) -m training evaluate-detector --gold ../shared/eval-dev/*.jsonl
+
+bench: $(STAMP)
+	$(PY) bench/bench_detect.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,103 @@
+"""The detection API of the engine: text in, one Detection per element out, with evidence spans."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from .detectors import Finding, Note, find_all
+from .detectors.checklist import APPROX
+from .detectors.special import open_schedule_sentences
+from .elements import ELEMENT_IDS, State
+from .nlp import Parser, default_parser
+from .text import utf16_offset, validate
+
+ABSENT_CONFIDENCE = 0.7  # nothing matched at all
+ABSENT_AFTER_REJECTS = 0.55  # cue words were there but the parse ruled them out
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    start: int  # code points into the text as sent
+    end: int
+    text: str
+    start_utf16: int  # UTF-16 code units, for JavaScript's String indices
+    end_utf16: int
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    element: str
+    state: State
+    confidence: float
+    evidence: tuple[Evidence, ...]
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteDetections:
+    text: str
+    detections: dict[str, Detection]
+    elapsed_ms: float = 0.0
+    findings: tuple[Finding, ...] = field(default=(), repr=False)
+
+    def states(self) -> dict[str, str]:
+        return {k: d.state.value for k, d in self.detections.items()}
+
+
+def detect(text: str, parser: Parser | None = None) -> NoteDetections:
+    """Parse `text` (sentence Docs are cached) and decide every element's state with its evidence."""
+    text = validate(text)
+    t0 = time.perf_counter()
+    parser = parser or default_parser()
+    note = Note(text, parser.parse(text) if text.strip() else [])
+    findings = find_all(note) if note.sentences else []
+    detections = {el: _decide(el, [f for f in findings if f.element == el], note) for el in ELEMENT_IDS}
+    return NoteDetections(text, detections, (time.perf_counter() - t0) * 1000, tuple(findings))
+
+
+def _decide(element: str, findings: list[Finding], note: Note) -> Detection:
+    present = [f for f in findings if f.state is State.PRESENT]
+    unknown = [f for f in findings if f.state is State.UNKNOWN]
+    if element == "next_action":
+        present, unknown = _next_action_open(present, unknown, note)
+    if present:
+        chosen, state = present, State.PRESENT
+    elif unknown:
+        chosen, state = unknown, State.UNKNOWN
+    else:
+        conf = ABSENT_AFTER_REJECTS if findings else ABSENT_CONFIDENCE
+        return Detection(element, State.ABSENT, conf, (), "none")
+    best = max(chosen, key=lambda f: f.confidence)
+    confidence = min(0.99, best.confidence + 0.05 * (len(chosen) - 1))
+    return Detection(element, state, round(confidence, 3), _evidence(note.text, chosen), best.rule)
+
+
+def _next_action_open(present: list[Finding], unknown: list[Finding], note: Note) -> tuple[list[Finding], list[Finding]]:
+    """An approximate date in a sentence that also says the date is still open is not a fixed next step."""
+    open_spans = open_schedule_sentences(note)
+    if not open_spans:
+        return present, unknown
+    kept, demoted = [], []
+    for f in present:
+        in_open = any(lo <= f.start < hi for lo, hi in open_spans)
+        vague = APPROX.search(note.norm_of(f.start, min(len(note.text), f.end + 4))) or not any(c.isdigit() for c in f_text(note, f))
+        (demoted if in_open and vague else kept).append(f)
+    extra = [Finding(f.element, State.UNKNOWN, f.start, f.end, "next:open-date", 0.6) for f in demoted]
+    if not kept:
+        extra += [Finding("next_action", State.UNKNOWN, lo, hi, "next:open-schedule", 0.6) for lo, hi in open_spans[:1]]
+    return kept, unknown + extra
+
+
+def f_text(note: Note, f: Finding) -> str:
+    return note.text[f.start:f.end]
+
+
+def _evidence(text: str, findings: list[Finding]) -> tuple[Evidence, ...]:
+    spans: list[tuple[int, int]] = []
+    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if spans and f.start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], f.end))
+        else:
+            spans.append((f.start, f.end))
+    return tuple(Evidence(s, e, text[s:e], utf16_offset(text, s), utf16_offset(text, e)) for s, e in spans)

@@ -1,0 +1,108 @@
+"""Budget, timing and need: the B, T and N of BANT (the A is decision_maker, in core.py)."""
+
+from __future__ import annotations
+
+import re
+
+from .base import Note, Reading
+from .patterns import MONEY, PERIOD, rx
+from .rules import Cue, ElementRules
+
+# ---- budget --------------------------------------------------------------------------------------
+# 予算 in a product or a business process (予算管理システム, 予実) is not the customer's budget.
+NOT_BUDGET = rx(r"予算(?:管理|実績|策定機能|・実績|と実績|編成機能|入力)|予実")
+SPEND = rx(r"予算|費用|コスト|投資|月額|年額|年間|初期|ランニング|負担|支払|出せる|かけられ|見込|リース|総額|決裁|裁量|稟議|以内|上限|まで|程度|前後|くらい|ぐらい|想定|枠|範囲|ならば?|確保|予定")
+NOT_SPEND = rx(r"損失|ロス|削減|印紙|残業代|売上|年商|資本金|売り上げ|損害|赤字|被害|廃棄|値上げ|電気代|見積|提示|他社|[A-Z]社|億円企業|規模の会社|人件費|外注費|保守費|かかっている|かかって|払って|年商|売上高|取引額")
+
+
+def _not_product(note: Note, s: int, e: int, r: Reading) -> bool:
+    return not NOT_BUDGET.search(note.norm_of(s, s + 8))
+
+
+def _spend_amount(note: Note, s: int, e: int, r: Reading) -> bool:
+    clause = r.clause_text
+    return bool(SPEND.search(clause)) and not NOT_SPEND.search(clause)
+
+
+BUDGET = ElementRules(
+    element="budget",
+    keys=frozenset({"予算", "予算感", "費用", "費用感", "budget", "b", "金額", "予算規模", "投資額", "予算枠", "コスト", "価格感"}),
+    topic=rx(r"予算|費用感|予讃|ご予算"),
+    content=None,
+    topic_check=_not_product,
+    cues=(
+        Cue("amount", rx(MONEY), check=_spend_amount, confidence=0.7, unknown_means_unknown=False),
+        Cue("subsidy", rx(r"(?:補助金|助成金)[^。]{0,15}(?:申請|活用|使|前提|ありき|次第|採択|利用)"), confidence=0.75),
+        Cue("spend-limit", rx(r"(?:費用|コスト|金額|価格|月額|年額|初期費用|ランニング)(?:は|が|感は|面は)?[^。]{0,12}(?:以内|まで|程度|上限|抑えたい|収めたい|なら)"), confidence=0.7),
+    ),
+    none_is_present=True,
+)
+
+# ---- timing --------------------------------------------------------------------------------------
+ADOPT = (
+    r"導入|稼働|運用開始|運用|切り?替え|切替|入れ|使い始め|使いたい|使える|リプレイス|移行|開始|スタート|本番|リリース|"
+    r"契約|決めたい|決定|実施|設置|展開|立ち上げ|ローンチ|始めたい|利用開始|適用|乗り換え|更新|刷新|置き換え|入替|入れ替え|"
+    r"着手|本格|オープン|開業|間に合わせ|完了|取り入れ|開通|実装|検討開始|再開|全面"
+)
+TIMING_CUE = rx(rf"(?:{PERIOD})[^。\n]{{0,24}}?(?:{ADOPT})|(?:{ADOPT})[^。\n]{{0,6}}(?:は|を|の時期は|時期は|予定は|目標は)[^。\n]{{0,6}}(?:{PERIOD})")
+NOT_TIMING = rx(r"(?:来期|今期|来年度|今年度|次年度|新年度)(?:の)?(?:予算|設備投資予算)|予算(?:申請|要求|編成|取り|化)|締め|締切|〆")
+
+
+def _timing_ok(note: Note, s: int, e: int, r: Reading) -> bool:
+    m = note.norm_of(s, e)
+    return not NOT_TIMING.search(m) and not re.search(r"(?:前|以前|昨年|去年|先月|先週)[^。]{0,6}(?:導入|入れ)(?:た|して|済)", m)
+
+
+TIMING = ElementRules(
+    element="timing",
+    keys=frozenset({"時期", "導入時期", "導入予定", "導入希望時期", "稼働", "稼働時期", "スケジュール", "timing", "t", "期限",
+                    "希望時期", "納期", "導入目標", "稼働目標", "導入希望", "時期感"}),
+    topic=rx(r"導入時期|時期|スケジュール|稼働(?:時期|予定|目標)|導入(?:予定|目標|希望)|タイミング|いつから|いつまで"),
+    content=rx(rf"{PERIOD}|\d{{1,2}}/\d{{1,2}}|まで|以内"),
+    cues=(
+        Cue("period-adopt", TIMING_CUE, check=_timing_ok, confidence=0.75),
+        Cue("by-deadline", rx(rf"(?:{PERIOD}|\d{{1,2}}/\d{{1,2}})(?:まで|までに|中に|には|内に|迄に)[^。]{{0,20}}(?:使え|稼働|導入|入れ|間に合|切り?替|運用|完了|設置|整え)"), check=_timing_ok, confidence=0.75),
+    ),
+    value_content=rx(rf"{PERIOD}|\d|まで|以内|急ぎ|すぐ|早"),
+)
+
+# ---- need ----------------------------------------------------------------------------------------
+PROBLEM = (
+    r"手作業|手入力|手書き|手集計|転記|二度手間|二重入力|属人化|属人的|ミス|漏れ|抜け漏れ|遅れ|遅延|負担|工数|残業|"
+    r"時間が(?:かか|足り)|手間|非効率|煩雑|バラバラ|ばらばら|追いつか|回らない|回っていない|パンク|人手不足|不足して|離職|辞め|"
+    r"クレーム|ブラックボックス|見えない|把握できない|分からない|わからない|管理できていない|できていない|繰り返|停止|故障|"
+    r"ロス|廃棄|損失|コストが(?:高|かか)|高い|値上げ|事故|インシデント|乗っ取|誤送信|指摘|監査|検査|義務化|法改正|電帳法|"
+    r"インボイス|対応が必要|必須に|困って|困り|悩み|悩んで|課題は|問題は|問題に|問題が|ネック|ボトルネック|支障|限界|"
+    r"時間(?:/|を)?(?:月|日|週)|月\d+時間|毎月\d+時間|\d+時間かか|紙(?:で|の|ベース|運用)|FAX|ファックス|電話(?:で|と)(?:受け|対応)|"
+    r"エクセル管理|Excel管理|使いにくい|使いづらい|古い|老朽化|サポート終了|EOL|保守切れ|脆弱|漏洩|流出|滞留|欠品|在庫過多|"
+    r"取りこぼ|機会損失|対応漏れ|抜け|重複|二重|待ち時間|ムダ|無駄"
+)
+GOAL = (
+    r"削減したい|削減を|効率化|自動化|短縮|一元化|一元管理|可視化|見える化|ペーパーレス|電子化|デジタル化|クラウド化|標準化|"
+    r"改善したい|解消したい|なくしたい|無くしたい|減らしたい|下げたい|上げたい|増やしたい|早めたい|楽にしたい|統一したい|集約したい|"
+    r"共有したい|把握したい|防ぎたい|強化したい|対策したい|整備したい|見直したい|改善|効率よく|省力化|省人化|内製化|"
+    r"したい(?:と|との|という)|を目指|目標|狙い|目的"
+)
+VAGUE_NEED = rx(r"^(?:課題|ニーズ|困りごと|悩み|問題)(?:は|が|も)?(?:あり|ある|有り|色々|いろいろ|多い|ありそう|ある様子|あるらしい)")
+
+
+def _not_vague_need(note: Note, s: int, e: int, r: Reading) -> bool:
+    tail = note.norm_of(s, s + 16)
+    return not VAGUE_NEED.match(tail) and not re.search(r"(?:課題|ニーズ)(?:は|が|も)?(?:あり|ある)(?:とのこと|そう|らしい)?[、。\s]*$", r.clause_text)
+
+
+NEED = ElementRules(
+    element="need",
+    keys=frozenset({"課題", "ニーズ", "困りごと", "悩み", "need", "n", "導入目的", "背景", "ペイン", "pain", "問題", "why now",
+                    "課題感", "現状課題", "顕在課題", "目的・課題", "課題・ニーズ"}),
+    topic=rx(r"課題|困りごと|困っている(?:こと|点)|ニーズ|悩み|ペイン|導入目的"),
+    content=rx(r"[^\s。、]{6,}"),
+    topic_check=_not_vague_need,
+    cues=(
+        Cue("problem", rx(PROBLEM), check=_not_vague_need, confidence=0.65, unknown_means_unknown=False),
+        Cue("goal", rx(GOAL), check=_not_vague_need, confidence=0.65, unknown_means_unknown=False),
+    ),
+    vague_value=rx(r"(?:あり|有り|ある|色々|いろいろ|多数|○|◯|◎|課題あり|ニーズあり)!*"),
+)
+
+__all__ = ["BUDGET", "NEED", "TIMING"]

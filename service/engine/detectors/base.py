@@ -1,0 +1,237 @@
+"""Shared machinery of the detectors: the parsed note and what the parse says about a matched span.
+
+Cue words are matched on the NFKC-normalised text; everything that decides what a match *means* (is it
+negated, is it an admission that the information is missing, whose words are they, which company is it
+about) is read from GiNZA's dependency tree and bunsetsu structure around the matched tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import ginza
+
+from ..elements import State
+from ..nlp import Sentence
+from ..text import Normalized, normalize
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Predicates that report on the rep's information rather than on the customer's situation: negated
+# (聞けていない, 確認できず, 分からない, 話は出なかった) they mean the element is an open question.
+INFO_VERBS = frozenset({
+    "聞く", "聞ける", "伺う", "伺える", "確認", "把握", "分かる", "わかる", "判る", "掴む", "掴める", "つかむ",
+    "つかめる", "読む", "読める", "聞き出す", "聞き出せる", "詰める", "決まる", "固まる", "定まる", "出る",
+    "話す", "話せる", "ヒアリング", "聴取", "確かめる", "知る", "見える", "教える", "もらえる", "確定", "明かす",
+    "聞き取る", "探る", "見極める", "特定", "決める", "絞る", "絞れる", "確認できる", "つく",
+})
+# Nouns (Sudachi lemmas or surface) that state the information is missing or undecided.
+UNKNOWN_WORDS = frozenset({
+    "不明", "未定", "未確認", "未確定", "未把握", "未聴取", "未ヒアリング", "調整中", "確認中", "要確認", "不透明",
+    "未知数", "白紙", "不明確", "未回答", "未取得", "未決定", "未詳", "不詳", "未設定", "tbd", "TBD", "?", "?",
+    "分からず", "わからず", "聞きそびれ",
+})
+# Verbs that, attached to an info verb, also mean "did not get it": 聞きそびれる, 聞き損ねる, 聞き漏らす.
+MISSED_AUX = frozenset({"そびれる", "損ねる", "漏らす", "逃す", "忘れる"})
+NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "無い", "なし", "無し"})
+FUTURE_CHECK = re.compile(r"(これから|今後|次回|後日|改めて|追って|別途|当日|来週)[^。]{0,12}(確認|詰め|決め|ヒアリング|聞|伺|相談|検討)")
+EMBED_MARKERS = frozenset({"か", "かどう", "かどうか"})
+FIRST_PERSON = re.compile(r"(^|[^「『\"])(私|僕|わたし|自分|当方|IS|弊社側|こちら)(と|として|的|は|も|が|の)(?!方)|個人的|所感")
+QUOTE_OPEN = "「『\""
+QUOTE_CLOSE = "」』\""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One piece of evidence for one element: where, what it means, and which rule said so."""
+
+    element: str
+    state: State
+    start: int
+    end: int
+    rule: str
+    confidence: float
+
+
+@dataclass(slots=True)
+class Reading:
+    """What the parse says about a matched span."""
+
+    unknown: bool = False
+    negated: bool = False
+    hedged: bool = False
+    rep_own: bool = False
+    quoted: bool = False
+    clause_text: str = ""
+    clause_start: int = 0
+    predicate: str = ""
+
+
+@dataclass
+class Note:
+    """A note with its sentence parses and a normalised view for matching; offsets index `text`."""
+
+    text: str
+    sentences: list[Sentence]
+    norm: Normalized = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.norm = normalize(self.text)
+
+    # ---- matching ---------------------------------------------------------------------------
+    def find(self, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, re.Match[str]]]:
+        """Matches on the normalised text, as (start, end) offsets into the original text."""
+        for m in pattern.finditer(self.norm.text):
+            s, e = self.norm.span(m.start(), m.end())
+            if s >= start and (end is None or e <= end) and e > s:
+                yield s, e, m
+
+    def norm_of(self, start: int, end: int) -> str:
+        """The normalised text of an original [start, end) range."""
+        lo = _bisect(self.norm.starts, start)
+        hi = _bisect(self.norm.starts, end)
+        return self.norm.text[lo:hi]
+
+    # ---- structure --------------------------------------------------------------------------
+    def sentence_at(self, pos: int) -> Sentence | None:
+        for s in self.sentences:
+            if s.start <= pos < s.start + len(s.text):
+                return s
+        return None
+
+    def tokens(self, start: int, end: int) -> list[Token]:
+        sent = self.sentence_at(start)
+        if sent is None:
+            return []
+        lo, hi = start - sent.start, end - sent.start
+        return [t for t in sent.doc if t.idx < hi and t.idx + len(t.text) > lo]
+
+    @cached_property
+    def line_bounds(self) -> list[tuple[int, int]]:
+        bounds, pos = [], 0
+        for line in self.text.split("\n"):
+            bounds.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return bounds
+
+    def line_at(self, pos: int) -> tuple[int, int]:
+        for lo, hi in self.line_bounds:
+            if lo <= pos <= hi:
+                return lo, hi
+        return 0, len(self.text)
+
+    @cached_property
+    def quote_mask(self) -> list[bool]:
+        """True for characters inside 「」/『』 (the customer's own words, as reps write them)."""
+        mask, depth = [False] * len(self.text), 0
+        for i, ch in enumerate(self.text):
+            if ch in "「『":
+                depth += 1
+            elif ch in "」』" and depth:
+                depth -= 1
+            mask[i] = depth > 0
+        return mask
+
+    # ---- reading the parse ------------------------------------------------------------------
+    def read(self, start: int, end: int) -> Reading:
+        """Read the clause governing [start, end): negation, unknown-ness, hedging, speaker."""
+        toks = self.tokens(start, end)
+        sent = self.sentence_at(start)
+        if not toks or sent is None:
+            return Reading()
+        chain = governing_chain(toks[-1])
+        reading = Reading(quoted=self.quote_mask[start] if start < len(self.quote_mask) else False)
+        pred_tokens: list[Token] = []
+        for bunsetu in chain:
+            pred_tokens.extend(bunsetu)
+            if _is_unknown_bunsetu(bunsetu):
+                reading.unknown = True
+            if _is_predicate(bunsetu) and not _embeds_question(bunsetu):
+                reading.negated = _negated(bunsetu)
+                reading.predicate = "".join(t.text for t in bunsetu)
+                break
+        head = clause_tokens(toks[0])
+        c_lo = sent.start + head[0].idx
+        c_hi = sent.start + head[-1].idx + len(head[-1].text)
+        reading.clause_start = c_lo
+        reading.clause_text = self.norm_of(c_lo, c_hi)
+        sentence_norm = self.norm_of(sent.start, sent.start + len(sent.text))
+        if FUTURE_CHECK.search(reading.clause_text):
+            reading.unknown = True
+        reading.hedged = any(t.lemma_ in ("らしい", "そう", "かも", "多分", "たぶん", "おそらく") for t in pred_tokens)
+        reading.rep_own = not reading.quoted and bool(FIRST_PERSON.search(_unquoted(sentence_norm)))
+        return reading
+
+
+def governing_chain(token: Token) -> list:
+    """The bunsetsu of `token` and the bunsetsus it depends on, up to the root of its sentence."""
+    chain, seen = [], set()
+    current = ginza.bunsetu_span(token)
+    while current.start not in seen:
+        seen.add(current.start)
+        chain.append(current)
+        head = current.root.head
+        if head.i == current.root.i:
+            break
+        current = ginza.bunsetu_span(head)
+    return chain
+
+
+def clause_tokens(token: Token) -> list[Token]:
+    """The tokens of GiNZA's clause containing `token`."""
+    head = ginza.clause_head(token)
+    return [t for t in token.doc if ginza.clause_head(t).i == head.i] or [token]
+
+
+def _is_predicate(bunsetu) -> bool:
+    """A bunsetsu whose head is a verb/adjective, or a noun carrying a copula or auxiliary (確保済みだ)."""
+    root = bunsetu.root
+    return (
+        root.tag_.startswith(("動詞", "形容詞", "形状詞"))
+        or any(t.dep_ in ("aux", "cop") for t in bunsetu)
+        or root.dep_ == "ROOT"
+        or any(t.lemma_ in UNKNOWN_WORDS or t.text in UNKNOWN_WORDS for t in bunsetu)
+    )
+
+
+def _embeds_question(bunsetu) -> bool:
+    """持ったかは / あるのか / 本気かどうか: an embedded question, governed by the next predicate."""
+    return any(t.text in EMBED_MARKERS and t.tag_.startswith("助詞") for t in bunsetu)
+
+
+def _negated(bunsetu) -> bool:
+    return any(
+        t.lemma_ in NEGATION_LEMMAS and (t.tag_.startswith(("助動詞", "形容詞")) or t.lemma_ in ("なし", "無し"))
+        for t in bunsetu
+    )
+
+
+def _is_unknown_bunsetu(bunsetu) -> bool:
+    lemmas = [t.lemma_ for t in bunsetu]
+    if any(lem in UNKNOWN_WORDS or t.text in UNKNOWN_WORDS or t.text.startswith("未確")
+           for lem, t in zip(lemmas, bunsetu, strict=True)):
+        return True
+    has_info = any(lem in INFO_VERBS for lem in lemmas)
+    if has_info and (_negated(bunsetu) or any(lem in MISSED_AUX for lem in lemmas)):
+        return True
+    return False
+
+
+def _unquoted(text: str) -> str:
+    return re.sub(r"[「『][^」』]*[」』]", "", text)
+
+
+def _bisect(seq: tuple[int, ...], value: int) -> int:
+    lo, hi = 0, len(seq)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if seq[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

@@ -1,0 +1,117 @@
+"""The four context elements a handoff must carry: interest, urgency, emotion, decision_maker."""
+
+from __future__ import annotations
+
+import re
+
+from .base import Note, Reading
+from .patterns import PROCESS, ROLE, rx
+from .rules import Cue, ElementRules
+
+# ---- interest ------------------------------------------------------------------------------------
+# A specific feature, use case or material: the phrase governed by 関心/興味 must say something beyond
+# the product category or 「サービス」.
+VAGUE_OBJECT = rx(
+    r"^(?:御社|弊社|貴社|当社|サービス|製品|商品|ツール|システム|話|お話|内容|提案|件|こちら|それ|あり|有り|全般|"
+    r"色々|いろいろ|ソリューション|プロダクト|導入|検討|前向き|少し|多少|ある|あり|とても|すごく|かなり|非常に)?$"
+)
+INTEREST_TOPIC = rx(r"興味|関心|気にな(?:って|る)|一番気にして|惹かれ|魅力を感じ")
+INTEREST_TOPIC_TAIL = rx(r"^(?:興味|関心)(?:の中心|の的|ポイント|事項|どころ|は|の焦点)?(?:は|:|が)\s*(?P<obj>[^。、,]{2,})")
+
+
+def _interest_object(note: Note, s: int, e: int, r: Reading) -> bool:
+    """「Xに関心」「関心の中心はX」: X must be specific, not 「サービスに興味」."""
+    before = note.norm_of(r.clause_start, s)
+    obj = re.sub(r"(?:に|へ|を|が|には|にも|について|の)(?:強い|強く|とても|すごく|非常に|かなり|大変|特に|少し|一番)?$", "", before)
+    obj = re.sub(r"^.*?(?:は|が|、|,|:)(?=[^、,:]*$)", "", obj)
+    obj = re.sub(r"^[\s・-]+|[\s、,]+$", "", obj)
+    if obj and not VAGUE_OBJECT.match(obj) and len(obj) >= 2 and not re.fullmatch(r"[ぁ-ん]+", obj):
+        return True
+    after = note.norm_of(s, s + 60)
+    m = INTEREST_TOPIC_TAIL.match(after)
+    return bool(m and not VAGUE_OBJECT.match(m.group("obj").strip()) and not re.match(r"(?:あり|ある|有)", m.group("obj")))
+
+
+INTEREST = ElementRules(
+    element="interest",
+    keys=frozenset({"興味", "関心", "興味関心", "関心事", "関心事項", "興味ポイント", "関心ポイント", "want", "interest",
+                    "アポ理由", "面談理由", "商談理由", "目的", "きっかけ", "興味・関心"}),
+    topic=INTEREST_TOPIC,
+    content=None,
+    topic_check=_interest_object,
+    cues=(
+        Cue("want-to-know", rx(r"(?:を|について|が)(?:詳しく|具体的に|実際に|まず|一度|ぜひ)?(?:知りたい|聞きたい|見たい|確かめたい|試したい|比較したい|相談したい|伺いたい|確認したい)"), confidence=0.7),
+        Cue("reason", rx(r"(?:アポ|面談|商談|今回)の?(?:理由|目的|きっかけ)|話を聞いてこい|聞いてこいと"), confidence=0.75),
+        Cue("demo-wish", rx(r"デモ(?:を|が)(?:見たい|希望)|(?:機能|事例)を見せてほしい"), confidence=0.7),
+    ),
+    vague_value=rx(r"(?:あり|有り|有|○|◯|◎|ある|大|高|高い|前向き|興味あり|サービス全般|全般|少し)!*"),
+    about_others_ok=True,
+)
+
+# ---- urgency -------------------------------------------------------------------------------------
+URGENCY_LEVEL = r"高|低|中|◎|○|◯|△|×|MAX|max|強|弱|大|小|high|low|mid|そこそこ|まずまず|普通|ホット|hot|熱|冷|A|B|C|[1-5]"
+URGENCY = ElementRules(
+    element="urgency",
+    keys=frozenset({"温度感", "温度", "本気度", "緊急度", "優先度", "urgency", "temperature", "熱量", "確度", "温度感・本気度"}),
+    topic=rx(r"温度感|本気度|熱量|緊急度|優先度|本気(?:で|か)"),
+    content=rx(rf"(?:は|が|:)?\s*(?:{URGENCY_LEVEL})|高め|低め|高い|低い|高そう|高かった|最優先|最上位"),
+    cues=(
+        Cue("hurry", rx(r"急ぎ|急いで|急がない|至急|早急|大至急|すぐにでも|一刻も早く|ASAP|asap|前のめり|待ったなし|喫緊|切迫|最優先|優先度(?:が|は)?(?:高|低|上)|後回し"), confidence=0.8),
+        Cue("deadline-must", rx(r"(?:まで|までに|迄に|中に|内に)[^。]{0,20}(?:必ず|必須|必達|マスト|絶対|何とか|なんとか|間に合わせ|間に合わな|決めたい|決めきりたい|入れないと|入れたい)|必達|間に合わなければ|間に合わないと|逃すと"), confidence=0.75),
+        Cue("tone", rx(r"(?:強い|強め|強く|真剣な|切実な)(?:の)?(?:口調|トーン|語気|調子)|語気(?:が)?強|何度も(?:念押し|強調|言って|繰り返)|本気度(?:が)?(?:高|低)|かなり本気|本気で(?:検討|考え)"), confidence=0.8),
+        Cue("low", rx(r"情報収集(?:段階|中|目的|レベル|フェーズ)|とりあえず(?:話|情報|資料)|(?:まだ|当面)?(?:先の話|急ぐ話ではない|様子見)|検討(?:の)?初期|じっくり(?:検討|考え)|具体的な検討はまだ|今すぐ(?:では|という)(?:ない|わけでは)"), confidence=0.75),
+        Cue("temperature-word", rx(rf"温度感\s*(?:は|が|:)?\s*(?:{URGENCY_LEVEL}|高め|低め|高い|低い|高そう|やや)"), confidence=0.85),
+    ),
+    vague_value=rx(r"前向き|良|よい|良い|良さそう|感触良|○?前向き|あり"),
+    customer_only=True,
+)
+
+# ---- emotion -------------------------------------------------------------------------------------
+EMOTION_WORDS = (
+    r"限界|悲鳴|地獄|疲弊|不満|苛立|イライラ|いらいら|焦っ|焦り|焦る|焦燥|不安|心配|怖い|怖がっ|恐れ|困り果て|うんざり|"
+    r"嫌だ|嫌が|嫌に|嫌気|もう嫌|つらい|辛い|つらそう|辛そう|しんどい|きつい|恥ずかし|ストレス|喜ん|喜び|嬉し|うれし|"
+    r"楽になる|楽になり|楽しみ|期待して|期待が|期待大|ワクワク|わくわく|警戒|ナーバス|神経質|悔し|怒っ|怒り|頭を抱え|眠れない|"
+    r"苦笑|ぼや|嘆い|嘆き|愚痴|切実|申し訳な|ため息|溜息|疲れ|参って|お手上げ|困惑|憤|不信|トラウマ|"
+    r"懲り|がっかり|失望|もどかし|歯がゆ|危機感|プレッシャー|詰められ|責められ|板挟み|肩身|悩んで|悩まし|恐怖|ひやひや|冷や汗|"
+    r"安心し|ほっと|感動|興奮|熱弁|熱く語|感情的|泣|涙|絶望|気が重|勘弁|たまらない|苦しん|手を焼|呆れ|自嘲|苛々|憂鬱|"
+    r"うんざり|不快|嘆|悲し|さみし|寂し|怯え|びくびく|ピリピリ|カリカリ|参った|まいった|頭が痛|胃が痛|ヘトヘト|へとへと|"
+    r"パンク寸前|もう無理|無理です|助けて|救われ|ありがたい|助かる|大喜び|乗り気|興味津々|目を輝かせ|前のめり|"
+    r"満足して(?:いない|おらず)|不信感|抵抗感|拒否感|アレルギー|モヤモヤ|もやもや|歯痒|愚痴っ|嫌そう|怒られ|"
+    r"嘆き|ため息交じり|投げやり|諦め|あきらめ|憤慨|激怒|落胆|苦痛|苦労して|泣きそう|切羽詰ま|必死"
+)
+EMOTION = ElementRules(
+    element="emotion",
+    keys=frozenset({"感情", "顧客の声", "お客様の声", "本音", "温度感・感情", "先方の声"}),
+    topic=rx(r"不満|本音|感じて(?:いる|いるか)|どう感じ|気持ち"),
+    content=rx(r"(?:強い|大きな|かなり|相当|強く)"),
+    cues=(
+        Cue("feeling", rx(EMOTION_WORDS), confidence=0.8, negation_kills=True),
+        Cue("quoted-exclaim", rx(r"「[^」]{2,40}[!！…]+」|「[^」]*(?:もう|本当に|ほんとに|正直)[^」]{2,30}」"), confidence=0.6),
+    ),
+    customer_only=True,
+)
+
+# ---- decision_maker ------------------------------------------------------------------------------
+DM_TOPIC = rx(r"決裁|決済|決定権|意思決定|最終判断|最終的な判断|最終決定|決めるのは|決める(?:の|人)|判断するのは|承認者|決裁者|決裁権者|キーマン|キーパーソン|DM(?![A-Za-z])")
+DM_CONTENT = rx(rf"{ROLE}|{PROCESS}|様|さん|氏|=|本人|自身|担当者?(?:が|に|で)|(?:が|で)(?:決め|判断|決裁)")
+
+
+DECISION_MAKER = ElementRules(
+    element="decision_maker",
+    keys=frozenset({"決裁", "決裁者", "決裁ルート", "決裁権者", "決定権者", "意思決定", "意思決定者", "決済", "決済者", "承認",
+                    "承認者", "dm", "authority", "a", "決裁フロー", "決裁権", "キーマン", "キーパーソン", "意思決定プロセス"}),
+    topic=DM_TOPIC,
+    content=DM_CONTENT,
+    cues=(
+        Cue("role-decides", rx(rf"(?:{ROLE})(?:が|の|で|は|に|判断|決裁|決済|承認|決定|OK|GO|の一存|の鶴の一声)(?:で)?(?:決め|決ま|判断|決裁|決済|承認|決定|OK|GO|一存|了承|判子|ハンコ|印鑑|権限)"), confidence=0.85),
+        Cue("role-decision-noun", rx(rf"(?:{ROLE})(?:判断|決裁|決済|承認|決定|マター)"), confidence=0.85),
+        Cue("process", rx(PROCESS), confidence=0.75, negation_kills=True),
+        Cue("attends", rx(rf"(?:{ROLE})[^。、]{{0,12}}(?:同席|出席|参加|顔出し|も同席|にも声)"), confidence=0.65, negation_kills=True),
+        Cue("reach", rx(rf"(?:{ROLE})(?:に|へ)(?:直接)?(?:提案|上げ|報告|相談|話を通|説明)"), confidence=0.6),
+    ),
+    vague_value=rx(r"(?:あり|○|◯|◎|前向き)"),
+    negated_topic_unknown=True,
+    named_despite_unknown=rx(ROLE),
+)
+
+__all__ = ["DECISION_MAKER", "EMOTION", "INTEREST", "URGENCY", "re"]

@@ -1,0 +1,207 @@
+"""The rule engine: what an element's cues, topic words and template fields mean once the parse is read.
+
+An element is described by an `ElementRules` (data, in the family modules); `run` turns a note into
+findings for it. Three kinds of evidence:
+
+- template fields 「予算:300万」「【決裁】-」「B:○」: the key names the element, the value is judged;
+- topic words (予算, 決裁者, 時期 …) in prose: unknown when the governing predicate says the information is
+  missing (聞けていない, 未定 …), present when the clause carries the element's concrete content;
+- cues: phrases that state the element directly (「月額10万円まで」「来週火曜14時 訪問」), present unless
+  the parse shows they are the rep's own words, about another company, or (where it matters) negated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..elements import State
+from .base import Finding, Note, Reading
+
+Check = Callable[[Note, int, int, Reading], bool]
+
+EMPTY_VALUE = re.compile(r"^[\s\-ー~?×x✕/・…。.、,()]*$")
+UNKNOWN_VALUE = re.compile(
+    r"未定|不明|未確認|未確定|未把握|未ヒアリング|未取得|確認中|調整中|要確認|次回確認|聞けず|聞けて(い)?(ない|ません)|"
+    r"聞き(そびれ|逃|忘)|わから(ない|ず)|分から(ない|ず)|tbd|TBD|\?|未$|不明確|これから|検討中|確認できて(い)?(ない|ません)|"
+    r"伺え(ず|て(い)?(ない|ません))|取れて(い)?(ない|ません)|聞いて(い)?(ない|ません)|△"
+)
+NONE_VALUE = re.compile(r"^(特に)?(なし|無し|ない|無い|特になし|とくになし)$")
+OTHER_COMPANY = re.compile(
+    r"[A-Za-z]{1,3}社(では|で|の事例|が導入|は導入)|他社(では|の事例|事例)|同業(他社)?(では|の事例|が導入)|導入事例|事例では|"
+    r"事例(を|で)(紹介|説明|話)|他(院|校|店|行|自治体|大学|病院|施設|拠点)(では|の事例)|導入先(では|の)"
+)
+FIELD_LINE = re.compile(
+    r"^[\s>＞■□●○◆◇▼▽・\-*※#\[【〔(]*\s*(?P<key>[^:=\]】〕)\s]{1,14}?)\s*(?:[】\]〕)]\s*[:=→]?|[:=→]|\s(?=\S))\s*(?P<value>.*)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    name: str
+    pattern: re.Pattern[str]
+    check: Check | None = None  # extra condition on the match and its reading
+    confidence: float = 0.8
+    negation_kills: bool = False  # a negated predicate makes this cue say nothing
+    unknown_means_unknown: bool = True  # False: a cue under 聞けていない etc. says nothing
+
+
+@dataclass(frozen=True)
+class ElementRules:
+    element: str
+    keys: frozenset[str]  # template keys, normalised and lower-cased
+    topic: re.Pattern[str] | None = None  # words naming the element, for unknown-scope and topic+content
+    content: re.Pattern[str] | None = None  # what makes a topic mention concrete (None: any mention)
+    topic_check: Check | None = None
+    cues: tuple[Cue, ...] = ()
+    vague_value: re.Pattern[str] | None = None  # field values that say nothing (興味:あり)
+    value_content: re.Pattern[str] | None = None  # a field value must contain this to be present
+    none_is_present: bool = False  # 「競合:なし」 is a fact, 「時期:なし」 is not
+    negated_topic_unknown: bool = False  # 「決裁権なし」: the contact is not the decider, no decider named
+    named_despite_unknown: re.Pattern[str] | None = None  # 「決裁者の部長とは話せていない」 still names the decider
+    customer_only: bool = False  # the rep's own feelings do not count
+    about_others_ok: bool = False  # statements about other companies count (competition, materials)
+    extra: Callable[[Note], list[Finding]] | None = field(default=None)
+
+
+def run(rules: ElementRules, note: Note, fields: list[tuple[str, int, int, str, int]]) -> list[Finding]:
+    out: list[Finding] = []
+    field_spans: list[tuple[int, int]] = []
+    for key, k_start, v_start, value, v_end in fields:
+        if key in rules.keys:
+            field_spans.append((k_start, v_end))
+            out.append(_judge_field(rules, note, key, k_start, v_start, value, v_end))
+    if rules.topic is not None:
+        out.extend(_topics(rules, note, field_spans))
+    for cue in rules.cues:
+        out.extend(_cue(rules, cue, note))
+    if rules.extra is not None:
+        out.extend(rules.extra(note))
+    return out
+
+
+def _judge_field(rules: ElementRules, note: Note, key: str, k_start: int, v_start: int, value: str, v_end: int) -> Finding:
+    v = value.strip()
+    el = rules.element
+    span_end = max(v_end, k_start + len(key))
+    if EMPTY_VALUE.match(v):
+        return Finding(el, State.UNKNOWN, k_start, span_end, "field:empty", 0.9)
+    if NONE_VALUE.match(v):
+        state = State.PRESENT if rules.none_is_present else State.UNKNOWN
+        return Finding(el, state, k_start, span_end, "field:none", 0.7)
+    if rules.vague_value is not None and rules.vague_value.fullmatch(v):
+        return Finding(el, State.ABSENT, k_start, span_end, "field:vague", 0.7)
+    if UNKNOWN_VALUE.search(v) and not (rules.value_content and rules.value_content.search(v)):
+        return Finding(el, State.UNKNOWN, k_start, span_end, "field:unknown", 0.85)
+    if rules.value_content is not None and not rules.value_content.search(v):
+        return Finding(el, State.UNKNOWN, k_start, span_end, "field:no-content", 0.5)
+    return Finding(el, State.PRESENT, v_start, span_end, "field:value", 0.9)
+
+
+def _topics(rules: ElementRules, note: Note, field_spans: list[tuple[int, int]]) -> list[Finding]:
+    out = []
+    assert rules.topic is not None
+    for s, e, _ in note.find(rules.topic):
+        if any(lo <= s < hi for lo, hi in field_spans):
+            continue
+        r = note.read(s, e)
+        if not _speaker_ok(rules, note, s, e, r):
+            continue
+        if rules.topic_check is not None and not rules.topic_check(note, s, e, r):
+            continue
+        phrase = _argument_phrase(note, s, r)
+        named = rules.named_despite_unknown is not None and rules.named_despite_unknown.search(phrase)
+        if (r.unknown or (rules.negated_topic_unknown and r.negated)) and not named:
+            out.append(Finding(rules.element, State.UNKNOWN, s, e, "topic:unknown", 0.8))
+            continue
+        tail = note.norm_of(s, _clause_end(note, s))
+        if rules.content is None or rules.content.search(tail):
+            end = _clause_end(note, s)
+            out.append(Finding(rules.element, State.PRESENT, s, end, "topic:content", 0.75))
+    return out
+
+
+def _argument_phrase(note: Note, s: int, r: Reading) -> str:
+    """From the topic word to its governing predicate: 「決裁者の部長とは」 of 「…話せていない」."""
+    tail = note.norm_of(s, _clause_end(note, s))
+    cut = tail.find(r.predicate[:2]) if r.predicate else -1
+    return tail[:cut] if cut > 0 else tail
+
+
+def _cue(rules: ElementRules, cue: Cue, note: Note) -> list[Finding]:
+    out = []
+    for s, e, _ in note.find(cue.pattern):
+        r = note.read(s, e)
+        if not _speaker_ok(rules, note, s, e, r):
+            continue
+        if cue.check is not None and not cue.check(note, s, e, r):
+            continue
+        if r.unknown:
+            if cue.unknown_means_unknown:
+                out.append(Finding(rules.element, State.UNKNOWN, s, e, f"cue:{cue.name}:unknown", 0.6))
+            continue
+        if cue.negation_kills and r.negated:
+            continue
+        conf = cue.confidence * (0.85 if r.hedged else 1.0)
+        out.append(Finding(rules.element, State.PRESENT, s, e, f"cue:{cue.name}", conf))
+    return out
+
+
+def _speaker_ok(rules: ElementRules, note: Note, s: int, e: int, r: Reading) -> bool:
+    if rules.customer_only and r.rep_own:
+        return False
+    return rules.about_others_ok or not OTHER_COMPANY.search(r.clause_text)
+
+
+def _clause_end(note: Note, pos: int) -> int:
+    """End of the sentence-level unit containing pos (used as the evidence span of topic mentions)."""
+    sent = note.sentence_at(pos)
+    if sent is None:
+        return pos
+    end = sent.start + len(sent.text.rstrip("\n"))
+    m = re.search(r"[、,;]", note.text[pos:end])
+    return pos + m.start() if m and m.start() > 3 else end
+
+
+def template_fields(note: Note, key_lookup: Callable[[str], bool]) -> list[tuple[str, int, int, str, int]]:
+    """Lines that look like 「KEY: value」 with a known key: (key, key start, value start, value, value end)."""
+    out = []
+    for lo, hi in note.line_bounds:
+        line = note.norm_of(lo, hi)
+        for key, k_off, v_off, value in _split_fields(line):
+            if key_lookup(key):
+                k_start, _ = note.norm.span(_norm_index(note, lo) + k_off, _norm_index(note, lo) + k_off + 1)
+                v_start = note.norm.span(_norm_index(note, lo) + v_off, _norm_index(note, lo) + v_off + 1)[0] if value else hi
+                out.append((key, k_start, v_start, value, hi))
+    return out
+
+
+BANT_MARK = re.compile(r"(?<![A-Za-z])([BANT])\s*[:=]\s*([^\sBANT,、/]{0,12})")
+
+
+def _split_fields(line: str) -> list[tuple[str, int, int, str]]:
+    """One line may hold several fields: 「B:○ A:× N:△ T:?」 or 「予算:300万 / 時期:4月」."""
+    marks = list(BANT_MARK.finditer(line))
+    if len(marks) >= 2:
+        return [(m.group(1).lower(), m.start(1), m.start(2), m.group(2)) for m in marks]
+    parts, pos = [], 0
+    for chunk in re.split(r"(\s[/|｜]\s|\s{2,}|\t)", line):
+        if chunk and not re.fullmatch(r"\s[/|｜]\s|\s{2,}|\t", chunk):
+            m = FIELD_LINE.match(chunk)
+            if m:
+                parts.append((m.group("key").lower(), pos + m.start("key"), pos + m.start("value"), m.group("value")))
+        pos += len(chunk)
+    return parts
+
+
+def _norm_index(note: Note, orig: int) -> int:
+    starts = note.norm.starts
+    lo, hi = 0, len(starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if starts[mid] < orig:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

@@ -1,0 +1,13 @@
+"""Domain errors of the engine: one root, one-line subclasses, each with a stable code."""
+
+
+class EngineError(Exception):
+    code = "engine_error"
+
+
+class InvalidNoteError(EngineError, ValueError):
+    code = "invalid_note"
+
+
+class NoteTooLongError(InvalidNoteError):
+    code = "note_too_long"
