@@ -97,7 +97,7 @@ NEED = ElementRules(
                     "課題感", "現状課題", "顕在課題", "目的・課題", "課題・ニーズ"}),
     topic=rx(r"課題|困りごと|困っている(?:こと|点)|ニーズ|悩み|ペイン|導入目的"),
     content=rx(r"[^\s。、]{6,}"),
-    topic_check=_not_vague_need,
+    content_check=_not_vague_need,
     cues=(
         Cue("problem", rx(PROBLEM), check=_not_vague_need, confidence=0.65, unknown_means_unknown=False),
         Cue("goal", rx(GOAL), check=_not_vague_need, confidence=0.65, unknown_means_unknown=False),

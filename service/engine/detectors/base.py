@@ -147,14 +147,24 @@ class Note:
         chain = governing_chain(toks[-1])
         reading = Reading(quoted=self.quote_mask[start] if start < len(self.quote_mask) else False)
         pred_tokens: list[Token] = []
+        predicate = chain[-1]
         for bunsetu in chain:
             pred_tokens.extend(bunsetu)
             if _is_unknown_bunsetu(bunsetu):
                 reading.unknown = True
-            if _is_predicate(bunsetu) and not _embeds_question(bunsetu):
-                reading.negated = _negated(bunsetu)
-                reading.predicate = "".join(t.text for t in bunsetu)
+            # a relative clause (「刺さったポイントも掴めず」) or embedded question is governed further up
+            if _is_predicate(bunsetu) and not _embeds_question(bunsetu) and bunsetu.root.dep_ != "acl":
+                predicate = bunsetu
                 break
+        reading.negated = _negated(predicate)
+        reading.predicate = predicate.text
+        between = [b for b in ginza.bunsetu_spans(sent.doc) if chain[0].end <= b.start and b.end <= predicate.start]
+        # 「時期は未定とのこと」: the unknown word modifies the predicate instead of heading it
+        if any(_is_unknown_bunsetu(b) and b.root.head.i == predicate.root.i for b in between):
+            reading.unknown = True
+        # 「予算は300万、時期は未定」: a later 「Xは」 before the predicate takes the predicate as its own
+        if reading.unknown and _has_topic_particle(chain[0]) and any(_has_topic_particle(b) for b in between):
+            reading.unknown = False
         head = clause_tokens(toks[0])
         c_lo = sent.start + head[0].idx
         c_hi = sent.start + head[-1].idx + len(head[-1].text)
@@ -220,6 +230,10 @@ def _is_unknown_bunsetu(bunsetu) -> bool:
     if has_info and (_negated(bunsetu) or any(lem in MISSED_AUX for lem in lemmas)):
         return True
     return False
+
+
+def _has_topic_particle(bunsetu) -> bool:
+    return any(t.text == "は" and t.tag_.startswith("助詞") for t in bunsetu)
 
 
 def _unquoted(text: str) -> str:

@@ -53,7 +53,8 @@ class ElementRules:
     keys: frozenset[str]  # template keys, normalised and lower-cased
     topic: re.Pattern[str] | None = None  # words naming the element, for unknown-scope and topic+content
     content: re.Pattern[str] | None = None  # what makes a topic mention concrete (None: any mention)
-    topic_check: Check | None = None
+    topic_check: Check | None = None  # is this mention about the element at all (予算管理システム is not)
+    content_check: Check | None = None  # is a relevant, not-unknown mention concrete (「サービスに興味」 is not)
     cues: tuple[Cue, ...] = ()
     vague_value: re.Pattern[str] | None = None  # field values that say nothing (興味:あり)
     value_content: re.Pattern[str] | None = None  # a field value must contain this to be present
@@ -75,7 +76,7 @@ def run(rules: ElementRules, note: Note, fields: list[tuple[str, int, int, str, 
     if rules.topic is not None:
         out.extend(_topics(rules, note, field_spans))
     for cue in rules.cues:
-        out.extend(_cue(rules, cue, note))
+        out.extend(f for f in _cue(rules, cue, note) if not any(lo <= f.start < hi for lo, hi in field_spans))
     if rules.extra is not None:
         out.extend(rules.extra(note))
     return out
@@ -116,6 +117,8 @@ def _topics(rules: ElementRules, note: Note, field_spans: list[tuple[int, int]])
             out.append(Finding(rules.element, State.UNKNOWN, s, e, "topic:unknown", 0.8))
             continue
         tail = note.norm_of(s, _clause_end(note, s))
+        if rules.content_check is not None and not rules.content_check(note, s, e, r):
+            continue
         if rules.content is None or rules.content.search(tail):
             end = _clause_end(note, s)
             out.append(Finding(rules.element, State.PRESENT, s, end, "topic:content", 0.75))

@@ -1,0 +1,140 @@
+"""Each rule of ../shared/context-schema.md, as literal notes and the state the detector must give."""
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+P, U, A = "present", "unknown", "absent"
+
+CASES = [
+    # interest: a specific feature or reason; vague words are absent; 何に興味…不明 is unknown
+    ("interest", "勤怠の自動集計に関心があるとのこと。", P),
+    ("interest", "特に関心を持っていたのはシフト作成の自動化機能です。", P),
+    ("interest", "物流業の導入事例を聞きたいとのことでアポ。", P),
+    ("interest", "興味あり、前向きに検討。", A),
+    ("interest", "サービスに興味があるそうです。", A),
+    ("interest", "何に興味を持ったのかは聞けていません。", U),
+    ("interest", "興味:あり", A),
+    ("interest", "【興味】請求書の自動読み取り", P),
+    # urgency: explicit temperature, must-deadline, tone, or a clear low signal; dates alone are timing
+    ("urgency", "温度感高め。", P),
+    ("urgency", "温度感:中", P),
+    ("urgency", "急ぎではない様子で、情報収集段階とのこと。", P),
+    ("urgency", "今期中に何とかしたいと強い口調でした。", P),
+    ("urgency", "温度感は不明です。", U),
+    ("urgency", "温度感:?", U),
+    ("urgency", "4月に導入したい。", A),
+    ("urgency", "前向きです。", A),
+    ("urgency", "個人的にはかなり本気度が高いと感じました。", A),
+    # emotion: the customer's words, not the rep's own feelings; negated or factual is absent
+    ("emotion", "「締めの時期は地獄」とぼやいていた。", P),
+    ("emotion", "現行ツールに強い不満を持っている。", P),
+    ("emotion", "経理の担当者が悲鳴をあげているらしい。", P),
+    ("emotion", "私も正直焦りました。", A),
+    ("emotion", "従業員は50名、拠点は3つ。", A),
+    ("emotion", "現場が今の運用をどう感じているかは聞けていない。", U),
+    # decision_maker
+    ("decision_maker", "決裁者は山田部長、次回同席予定。", P),
+    ("decision_maker", "稟議は月1回の役員会で回す。", P),
+    ("decision_maker", "決裁者は未確認。", U),
+    ("decision_maker", "決裁者とは話せていない。", U),
+    ("decision_maker", "決裁者の部長とは話せていない。", P),
+    ("decision_maker", "担当:佐藤様", A),
+    ("decision_maker", "中村様(決裁権なし)", U),
+    ("decision_maker", "入札になる可能性が高い。", P),
+    # budget: existence, size or timing of budget; not obtained is unknown; 予算管理 is a product
+    ("budget", "予算は年300万円程度で確保済み。", P),
+    ("budget", "予算はまだ取れていない。", P),
+    ("budget", "予算については聞けていない。", U),
+    ("budget", "来期予算で申請予定。", P),
+    ("budget", "予算:-", U),
+    ("budget", "予算:300万", P),
+    ("budget", "予算の話は出なかった。", U),
+    ("budget", "予算管理システムの件で問い合わせ。", A),
+    ("budget", "費用は月5万円以内に抑えたいとのこと。", P),
+    # timing
+    ("timing", "4月稼働希望。", P),
+    ("timing", "半年以内に導入したい。", P),
+    ("timing", "時期は未定とのこと。", U),
+    ("timing", "T:?", U),
+    ("timing", "来期予算で申請予定。", A),
+    # need
+    ("need", "紙の申請処理に月40時間かかっている。", P),
+    ("need", "離職率を下げたい。", P),
+    ("need", "課題あり。", A),
+    ("need", "どんな課題があるのかは次回ヒアリング予定。", U),
+    # competition
+    ("competition", "A社と比較中。", P),
+    ("competition", "現在はExcelで管理している。", P),
+    ("competition", "他社の見積も取得済み。", P),
+    ("competition", "相見積なし、当社のみで検討。", P),
+    ("competition", "比較先は未定。", U),
+    ("competition", "紙で管理している。", A),
+    ("competition", "競合他社に顧客を奪われて売上が落ちている。", A),
+    # ng_topics
+    ("ng_topics", "価格の話は避けてほしいとのこと。", P),
+    ("ng_topics", "前任ベンダーとのトラブルには触れないこと。", P),
+    ("ng_topics", "NG:特に聞けず", U),
+    ("ng_topics", "予算は300万。", A),
+    # next_action
+    ("next_action", "12/3 14時 オンライン商談、概算見積を持参。", P),
+    ("next_action", "次回:調整中", U),
+    ("next_action", "候補日の返事待ち。", U),
+    ("next_action", "また連絡しますとのこと。", A),
+    # resonant_content
+    ("resonant_content", "物流業の事例PDFに反応が良かった。", P),
+    ("resonant_content", "料金表は反応薄でした。", P),
+    ("resonant_content", "予算は300万。", A),
+    # contact_history
+    ("contact_history", "10/5ウェビナー参加、資料DL2回。", P),
+    ("contact_history", "3回目の架電でつながった。", P),
+    ("contact_history", "問い合わせ対応の工数を減らしたい。", A),
+]
+
+
+@pytest.mark.parametrize(("element", "text", "expected"), CASES, ids=[f"{c[0]}:{c[1][:14]}" for c in CASES])
+def test_detectors_schema_rule(states, element, text, expected):
+    assert states(text)[element] == expected
+
+
+def test_detectors_bant_not_taken_makes_four_elements_unknown(states):
+    s = states("BANTも取れてない。とりあえず会ってくれるとのこと。")
+    assert [s[e] for e in ("budget", "decision_maker", "need", "timing")] == [U, U, U, U]
+
+
+def test_detectors_bant_marks_line(states):
+    s = states("B:○ 300万 A:× N:? T:4月")
+    assert (s["budget"], s["decision_maker"], s["need"], s["timing"]) == (P, U, U, P)
+
+
+def test_detectors_other_company_case_study_is_not_this_customers_need(states):
+    s = states("A社では導入後に残業が半減したという事例を紹介したら、食いつきが良かった。")
+    assert s["need"] == A
+    assert s["resonant_content"] == P
+
+
+def test_detectors_template_and_halfwidth_forms(states):
+    s = states("■予算：３００万円\n■決裁：社長\n■次回：１２／３（火）１０：００ ｵﾝﾗｲﾝ")
+    assert (s["budget"], s["decision_maker"], s["next_action"]) == (P, P, P)
+
+
+def test_detectors_evidence_offsets_index_the_text_as_sent(parser):
+    from service.engine.detect import detect
+
+    text = "😀😀ｵﾝﾗｲﾝで話した。予算は年３００万円で確保済み。"
+    det = detect(text, parser).detections["budget"]
+    assert det.state == P
+    ev = det.evidence[0]
+    assert text[ev.start:ev.end] == ev.text and "予算" in ev.text
+    assert ev.start_utf16 == ev.start + 2  # two astral-plane emoji before it
+    assert text.encode("utf-16-le")[ev.start_utf16 * 2:ev.end_utf16 * 2].decode("utf-16-le") == ev.text
+
+
+def test_detectors_every_detection_names_its_rule_and_confidence(parser):
+    from service.engine.detect import detect
+
+    result = detect("決裁は社長。予算は未定。", parser)
+    assert set(result.detections) == set(__import__("service.engine.elements", fromlist=["x"]).ELEMENT_IDS)
+    dm = result.detections["decision_maker"]
+    assert dm.rule and 0 < dm.confidence <= 1 and dm.evidence
+    assert result.detections["budget"].state == U
