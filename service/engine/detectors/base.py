@@ -30,10 +30,13 @@ INFO_VERBS = frozenset({
     "話す", "話せる", "ヒアリング", "聴取", "確かめる", "知る", "見える", "教える", "もらえる", "確定", "明かす",
     "聞き取る", "探る", "見極める", "特定", "決める", "絞る", "絞れる", "確認できる", "つく",
 })
+# Negated, these can also describe the customer's own situation (「原因が分からない」 is a problem, not a gap
+# in the rep's notes); problem cues ignore an unknown-reading that rests on them alone.
+STATE_VERBS = frozenset({"分かる", "わかる", "判る", "把握", "見える", "知る", "掴む", "掴める", "つかむ", "つかめる"})
 # Nouns (Sudachi lemmas or surface) that state the information is missing or undecided.
 UNKNOWN_WORDS = frozenset({
     "不明", "未定", "未確認", "未確定", "未把握", "未聴取", "未ヒアリング", "調整中", "確認中", "要確認", "不透明",
-    "未知数", "白紙", "不明確", "未回答", "未取得", "未決定", "未詳", "不詳", "未設定", "tbd", "TBD", "?", "?",
+    "未知数", "白紙", "不明確", "未回答", "未取得", "未決定", "未詳", "不詳", "未設定", "tbd", "TBD",
     "分からず", "わからず", "聞きそびれ",
 })
 # Verbs that, attached to an info verb, also mean "did not get it": 聞きそびれる, 聞き損ねる, 聞き漏らす.
@@ -41,7 +44,7 @@ MISSED_AUX = frozenset({"そびれる", "損ねる", "漏らす", "逃す", "忘
 NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "無い", "なし", "無し"})
 FUTURE_CHECK = re.compile(r"(これから|今後|次回|後日|改めて|追って|別途|当日|来週)[^。]{0,12}(確認|詰め|決め|ヒアリング|聞|伺|相談|検討)")
 EMBED_MARKERS = frozenset({"か", "かどう", "かどうか"})
-FIRST_PERSON = re.compile(r"(^|[^「『\"])(私|僕|わたし|自分|当方|IS|弊社側|こちら)(と|として|的|は|も|が|の)(?!方)|個人的|所感")
+FIRST_PERSON = re.compile(r"(私|僕|わたし|当方|弊社側|こちら)(と|として|的|は|も|が|の)(?!方)|個人的")
 QUOTE_OPEN = "「『\""
 QUOTE_CLOSE = "」』\""
 
@@ -63,6 +66,7 @@ class Reading:
     """What the parse says about a matched span."""
 
     unknown: bool = False
+    unknown_soft: bool = False  # unknown only because of a negated STATE_VERB
     negated: bool = False
     hedged: bool = False
     rep_own: bool = False
@@ -148,10 +152,12 @@ class Note:
         reading = Reading(quoted=self.quote_mask[start] if start < len(self.quote_mask) else False)
         pred_tokens: list[Token] = []
         predicate = chain[-1]
+        soft = True
         for bunsetu in chain:
             pred_tokens.extend(bunsetu)
             if _is_unknown_bunsetu(bunsetu):
                 reading.unknown = True
+                soft = soft and _only_state_verbs(bunsetu)
             # a relative clause (「刺さったポイントも掴めず」) or embedded question is governed further up
             if _is_predicate(bunsetu) and not _embeds_question(bunsetu) and bunsetu.root.dep_ != "acl":
                 predicate = bunsetu
@@ -162,6 +168,7 @@ class Note:
         # 「時期は未定とのこと」: the unknown word modifies the predicate instead of heading it
         if any(_is_unknown_bunsetu(b) and b.root.head.i == predicate.root.i for b in between):
             reading.unknown = True
+            soft = False
         # 「予算は300万、時期は未定」: a later 「Xは」 before the predicate takes the predicate as its own
         if reading.unknown and _has_topic_particle(chain[0]) and any(_has_topic_particle(b) for b in between):
             reading.unknown = False
@@ -173,8 +180,11 @@ class Note:
         sentence_norm = self.norm_of(sent.start, sent.start + len(sent.text))
         if FUTURE_CHECK.search(reading.clause_text):
             reading.unknown = True
+            soft = False
+        reading.unknown_soft = reading.unknown and soft
         reading.hedged = any(t.lemma_ in ("らしい", "そう", "かも", "多分", "たぶん", "おそらく") for t in pred_tokens)
-        reading.rep_own = not reading.quoted and bool(FIRST_PERSON.search(_unquoted(sentence_norm)))
+        # the rep's own feelings: a first-person subject in the clause of the cue, outside quotes
+        reading.rep_own = not reading.quoted and bool(FIRST_PERSON.search(_unquoted(reading.clause_text)))
         return reading
 
 
@@ -222,6 +232,8 @@ def _negated(bunsetu) -> bool:
 
 
 def _is_unknown_bunsetu(bunsetu) -> bool:
+    if any(_bare_question_mark(t) for t in bunsetu):
+        return True
     lemmas = [t.lemma_ for t in bunsetu]
     if any(lem in UNKNOWN_WORDS or t.text in UNKNOWN_WORDS or t.text.startswith("未確")
            for lem, t in zip(lemmas, bunsetu, strict=True)):
@@ -230,6 +242,20 @@ def _is_unknown_bunsetu(bunsetu) -> bool:
     if has_info and (_negated(bunsetu) or any(lem in MISSED_AUX for lem in lemmas)):
         return True
     return False
+
+
+def _bare_question_mark(t) -> bool:
+    """「時期?」「刺さった資料?」: a noun left open with a question mark, not a quoted question."""
+    doc = t.doc
+    if t.text not in ("?", "？") or t.i == 0 or not doc[t.i - 1].tag_.startswith(("名詞", "接尾辞", "補助記号")):
+        return False
+    return t.i == len(doc) - 1 or doc[t.i + 1].text.strip() in ("", ")", "）", "/", "・", "、")
+
+
+def _only_state_verbs(bunsetu) -> bool:
+    lemmas = {t.lemma_ for t in bunsetu}
+    return bool(lemmas & STATE_VERBS) and not (lemmas & (INFO_VERBS - STATE_VERBS)) and not any(
+        t.lemma_ in UNKNOWN_WORDS or t.text.startswith("未確") for t in bunsetu)
 
 
 def _has_topic_particle(bunsetu) -> bool:

@@ -13,29 +13,57 @@ TOOLS = (
     r"Excel|エクセル|スプレッドシート|スプシ|Googleフォーム|Google ?Workspace|kintone|キントーン|Access|LINE|Slack|Chatwork|"
     r"チャットワーク|Teams|freee|マネーフォワード|マネフォ|Salesforce|セールスフォース|HubSpot|ハブスポット|Zendesk|サイボウズ|"
     r"ジョブカン|KING OF TIME|キングオブタイム|SmartHR|クラウドサイン|GMOサイン|Sansan|ガルーン|Notion|Backlog|Box|Dropbox|"
-    r"SharePoint|Word|ワード|勘定奉行|弥生|奉行|OBIC|SAP|Oracle|楽楽精算|ロジザード|Shopify|Zoom|Tableau|PowerBI|Power BI|"
-    r"タイムカード|ホワイトボード|NAS|ファイルサーバ|オンプレ|スクラッチ|自社開発|自社システム|自社製|内製|自前|自作|独自(?:の)?システム|"
+    r"SharePoint|Word|勘定奉行|弥生|奉行|OBIC|SAP|Oracle|楽楽精算|ロジザード|Shopify|Zoom|Tableau|PowerBI|Power BI|"
+    r"タイムカード|NAS|ファイルサーバ|オンプレ|スクラッチ|自社開発|自社システム|自社製|内製|自前|自作|独自(?:の)?システム|"
     r"無料(?:の)?(?:ツール|アプリ|サービス|版|プラン)|フリーソフト|パッケージ"
 )
 USING = r"(?:を|で)?(?:使って|使用|利用|運用|管理|導入済|入れて|契約中|使ってる|使用中|利用中|運用中)"
-NOT_VENDOR_RIVAL = rx(r"競合(?:他社|ブランド|店|企業|チェーン)?(?:に|が|の)[^。]{0,20}(?:奪|負け|上回|取られ|出店|シェア|顧客|売上|順位|勝て|差別化|劣)")
+NOT_VENDOR_RIVAL = rx(
+    r"競合(?:他社|ブランド|店|企業|チェーン)?(?:に|が|の)[^。]{0,20}(?:奪|負け|上回|取られ|出店|シェア|顧客|売上|順位|勝て|差別化|劣)|"
+    r"競合(?!他社|製品|サービス|ツール|ベンダー|状況|比較|検討|先|は|:|なし|も|が|の有無|として|に|と|・|\s|$)[ぁ-んァ-ヴー一-龥]|"
+    r"他社(?:の)?営業(?:が|に|マン|担当)|比較(?:サイト|ガイド|記事|メディア)"
+)
+USAGE = rx(
+    r"(?:[ァ-ヴーA-Za-z0-9]{2,}|システム|サービス|ツール|ソフト|機能|アプリ|パッケージ)(?:\([^)]*\))?\s*(?:を|で)"
+    r"(?:一部で?|各自で?|全社で?|主に|長年|ずっと)?(?:使って|使用して|利用して|導入して|運用して|入れて|回して|管理して)"
+)
 
 
 def _vendor_context(note: Note, s: int, e: int, r: Reading) -> bool:
     return not NOT_VENDOR_RIVAL.search(note.norm_of(max(0, s - 4), s + 30)) and not re.search(r"事例|導入実績", note.norm_of(e, e + 6))
 
 
+def _tool_in_use(note: Note, s: int, e: int, r: Reading) -> bool:
+    """Excel as the incumbent (「今はExcelで管理」), not as a wish (「LINEで通知したい」) or an integration target."""
+    after = note.norm_of(e, min(len(note.text), e + 18)).split("。")[0]
+    before = note.norm_of(max(0, s - 16), s)
+    if re.search(r"^(?:と|の|へ|に|で)?(?:の)?(?:連携|対応|出力|エクスポート|取り込|互換|形式|ファイルで(?:送|提出))", after):
+        return False
+    if re.search(r"したい|できる|できれば|してほしい|させたい|希望", after):
+        return False
+    return bool(
+        re.search(r"^(?:で|を|と|に|は)?[^。、]{0,10}(?:している|しており|してる|てて|ている|ており|てる|中|任せ|頼み|職人|管理|台帳|併用|"
+                  r"作り直|作成|集計|運用|使|利用|回|比較|検討|見積|乗り換|置き換|リプレイス|契約|導入|試|見送)", after)
+        or re.search(r"現在|今は|いまは|現行|現状|既存|従来|今の|もともと|[+・/と]$", before)
+        or re.search(r"^\s*[+・/]", after)
+    )
+
+
 COMPETITION = ElementRules(
     element="competition",
     keys=frozenset({"競合", "比較", "他社", "競合状況", "比較検討", "competitor", "competitors", "competition", "現行", "現状ツール",
-                    "現行システム", "他社検討", "他社検討状況", "vs", "併用", "比較対象", "競合他社", "現行ツール", "既存システム", "現状"}),
+                    "現行システム", "他社検討", "他社検討状況", "vs", "併用", "比較対象", "競合他社", "現行ツール", "既存システム"}),
     topic=rx(r"競合|比較|他社|相見積|相見積もり|コンペ|他ベンダー|他のベンダー|他サービス|他製品|並行して|乗り換え|リプレイス|置き換え"),
     content=None,
     topic_check=_vendor_context,
     cues=(
-        Cue("named-tool", rx(rf"(?:{TOOLS})"), check=lambda n, s, e, r: not re.search(r"連携|対応|出力|エクスポート|取り込|互換", n.norm_of(e, e + 8)), confidence=0.75, unknown_means_unknown=False),
+        Cue("named-tool", rx(rf"(?:{TOOLS})"), check=_tool_in_use, confidence=0.75, unknown_means_unknown=False),
+        Cue("usage", USAGE, check=lambda n, s, e, r: not re.search(r"当社|弊社|御社", n.norm_of(max(0, s - 8), e)), confidence=0.65, unknown_means_unknown=False),
+        Cue("evaluating", rx(r"(?:[ァ-ヴーA-Za-z0-9]{2,}|[A-Z]社)(?:の資料|の見積|の提案|のデモ)?(?:も|を)(?:見て|検討|試験|試用|試し|トライアル|取り寄せ|入手|比較)"), check=lambda n, s, e, r: not re.search(r"当社|弊社|御社|デモ$", n.norm_of(max(0, s - 6), s + 2)), confidence=0.65, unknown_means_unknown=False),
+        Cue("current-generic", rx(r"今の[^。、]{0,8}(?:ソフト|システム|ツール|サービス|業者|ベンダー)|併用"), confidence=0.6, unknown_means_unknown=False),
+        Cue("other-vendors", rx(r"(?:\d+|二|三|複数|数)社(?:から|と|とも|に)(?:も)?[^。]{0,8}(?:情報収集|話|見積|提案|比較|検討|資料)|別(?:の)?(?:業者|ベンダー|会社|メーカー)(?:さん)?(?:の|で|に)[^。]{0,10}(?:システム|サービス|ツール|製品|導入|見積|提案)"), confidence=0.7, unknown_means_unknown=False),
         Cue("current", rx(r"現行(?:の)?(?:システム|ツール|ソフト|サービス|ベンダー|製品|パッケージ|運用は|は)|現在(?:は|の)[^。]{0,15}(?:で管理|を利用|を使用|を使って|で運用)|既存(?:の)?(?:システム|ツール|ベンダー|ソフト)"), confidence=0.7, unknown_means_unknown=False),
-        Cue("vendor", rx(r"[A-Za-zＡ-Ｚ]{1,3}社|[ァ-ヴー]{2,}社"), check=lambda n, s, e, r: bool(re.search(r"比較|検討|見積|提案|話を聞|デモ|使って|利用|導入済|乗り換え|契約|並行|リプレイス|継続|保守|から|入れて|資料", r.clause_text)) and not re.search(r"事例|では", n.norm_of(e, e + 4)), confidence=0.75),
+        Cue("vendor", rx(r"[A-Za-zＡ-Ｚ]{1,3}社|[ァ-ヴー]{2,}社"), check=lambda n, s, e, r: bool(re.search(r"比較|検討|見積|提案|話を聞|話して|デモ|使って|利用|導入済|乗り換え|契約|並行|リプレイス|継続|保守|から|入れて|資料", r.clause_text)) and not re.search(r"事例|では", n.norm_of(e, e + 4)), confidence=0.75),
         Cue("only-us", rx(r"相見積(?:もり)?(?:なし|無し|は取らない|はない)|当社のみ|弊社のみ|弊社だけ|当社だけ|(?:当社|弊社)1社|1社で(?:検討|決め)|他社(?:は)?(?:検討していない|見ていない)"), confidence=0.8, negation_kills=False),
     ),
     none_is_present=True,

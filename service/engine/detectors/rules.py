@@ -45,6 +45,7 @@ class Cue:
     confidence: float = 0.8
     negation_kills: bool = False  # a negated predicate makes this cue say nothing
     unknown_means_unknown: bool = True  # False: a cue under 聞けていない etc. says nothing
+    customer_state_ok: bool = False  # 「原因が分からない」 is the customer's problem, not the rep's gap
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def _cue(rules: ElementRules, cue: Cue, note: Note) -> list[Finding]:
             continue
         if cue.check is not None and not cue.check(note, s, e, r):
             continue
-        if r.unknown:
+        if r.unknown and not (cue.customer_state_ok and r.unknown_soft):
             if cue.unknown_means_unknown:
                 out.append(Finding(rules.element, State.UNKNOWN, s, e, f"cue:{cue.name}:unknown", 0.6))
             continue
