@@ -6,6 +6,7 @@ text, so re-analysing a note after a one-sentence edit parses only that sentence
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ MODEL = "ja_ginza"
 # compound splitter only refine UPOS tags and sub-tokens, while the detectors read Sudachi's tags and lemmas.
 EXCLUDE = ("ner", "morphologizer", "compound_splitter")
 CACHE_SIZE = 4096
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,8 @@ class Parser:
         return self._nlp
 
     def parse(self, text: str) -> list[Sentence]:
-        segments = split_sentences(text)
+        # a lone surrogate (a broken client's half emoji) cannot be encoded for Sudachi; U+FFFD keeps offsets
+        segments = split_sentences(_LONE_SURROGATE.sub("\ufffd", text))
         docs = self._docs([s.text for s in segments])
         return [Sentence(seg.start, doc) for seg, doc in zip(segments, docs, strict=True)]
 

@@ -86,6 +86,15 @@ class Note:
 
     def __post_init__(self) -> None:
         self.norm = normalize(self.text)
+        self._starts = [s.start for s in self.sentences]
+        self._structure: dict[int, DocStructure] = {}
+
+    def structure(self, doc) -> DocStructure:
+        """Bunsetsu spans and clause heads of a sentence Doc, computed once per note."""
+        key = id(doc)
+        if key not in self._structure:
+            self._structure[key] = DocStructure.of(doc)
+        return self._structure[key]
 
     # ---- matching ---------------------------------------------------------------------------
     def find(self, pattern: re.Pattern[str], start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, re.Match[str]]]:
@@ -103,9 +112,9 @@ class Note:
 
     # ---- structure --------------------------------------------------------------------------
     def sentence_at(self, pos: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= pos < s.start + len(s.text):
-                return s
+        i = _bisect(tuple(self._starts), pos + 1) - 1 if self._starts else -1
+        if i >= 0 and pos < self.sentences[i].start + len(self.sentences[i].text):
+            return self.sentences[i]
         return None
 
     def tokens(self, start: int, end: int) -> list[Token]:
@@ -148,7 +157,8 @@ class Note:
         sent = self.sentence_at(start)
         if not toks or sent is None:
             return Reading()
-        chain = governing_chain(toks[-1])
+        struct = self.structure(sent.doc)
+        chain = struct.chain(toks[-1])
         reading = Reading(quoted=self.quote_mask[start] if start < len(self.quote_mask) else False)
         pred_tokens: list[Token] = []
         predicate = chain[-1]
@@ -164,7 +174,7 @@ class Note:
                 break
         reading.negated = _negated(predicate)
         reading.predicate = predicate.text
-        between = [b for b in ginza.bunsetu_spans(sent.doc) if chain[0].end <= b.start and b.end <= predicate.start]
+        between = [b for b in struct.bunsetsus if chain[0].end <= b.start and b.end <= predicate.start]
         # 「時期は未定とのこと」: the unknown word modifies the predicate instead of heading it
         if any(_is_unknown_bunsetu(b) and b.root.head.i == predicate.root.i for b in between):
             reading.unknown = True
@@ -172,7 +182,7 @@ class Note:
         # 「予算は300万、時期は未定」: a later 「Xは」 before the predicate takes the predicate as its own
         if reading.unknown and _has_topic_particle(chain[0]) and any(_has_topic_particle(b) for b in between):
             reading.unknown = False
-        head = clause_tokens(toks[0])
+        head = struct.clause(toks[0])
         c_lo = sent.start + head[0].idx
         c_hi = sent.start + head[-1].idx + len(head[-1].text)
         reading.clause_start = c_lo
@@ -188,24 +198,41 @@ class Note:
         return reading
 
 
-def governing_chain(token: Token) -> list:
-    """The bunsetsu of `token` and the bunsetsus it depends on, up to the root of its sentence."""
-    chain, seen = [], set()
-    current = ginza.bunsetu_span(token)
-    while current.start not in seen:
-        seen.add(current.start)
-        chain.append(current)
-        head = current.root.head
-        if head.i == current.root.i:
-            break
-        current = ginza.bunsetu_span(head)
-    return chain
+@dataclass(frozen=True)
+class DocStructure:
+    """GiNZA's bunsetsu segmentation and clause heads of one Doc, indexed for repeated lookups."""
 
+    bunsetsus: list
+    token_bunsetsu: list[int]
+    clause_heads: list[int]
 
-def clause_tokens(token: Token) -> list[Token]:
-    """The tokens of GiNZA's clause containing `token`."""
-    head = ginza.clause_head(token)
-    return [t for t in token.doc if ginza.clause_head(t).i == head.i] or [token]
+    @classmethod
+    def of(cls, doc) -> DocStructure:
+        spans = ginza.bunsetu_spans(doc)
+        index = [0] * len(doc)
+        for bi, span in enumerate(spans):
+            for i in range(span.start, span.end):
+                index[i] = bi
+        return cls(spans, index, list(doc.user_data.get("clause_heads", range(len(doc)))))
+
+    def chain(self, token: Token) -> list:
+        """The bunsetsu of `token` and the bunsetsus it depends on, up to the root of its sentence."""
+        chain, seen = [], set()
+        bi = self.token_bunsetsu[token.i]
+        while bi not in seen:
+            seen.add(bi)
+            current = self.bunsetsus[bi]
+            chain.append(current)
+            head = current.root.head
+            if head.i == current.root.i:
+                break
+            bi = self.token_bunsetsu[head.i]
+        return chain
+
+    def clause(self, token: Token) -> list[Token]:
+        """The tokens of GiNZA's clause containing `token`."""
+        head = self.clause_heads[token.i]
+        return [t for t in token.doc if self.clause_heads[t.i] == head] or [token]
 
 
 def _is_predicate(bunsetu) -> bool:

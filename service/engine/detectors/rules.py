@@ -12,6 +12,7 @@ findings for it. Three kinds of evidence:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from ..elements import State
 from .base import Finding, Note, Reading
 
 Check = Callable[[Note, int, int, Reading], bool]
+MAX_MATCHES = 30  # per pattern and note: enough evidence, and a bound on pathological notes (「予算」×5000)
 
 EMPTY_VALUE = re.compile(r"^[\s\-ー~?×x✕/・…。.、,()]*$")
 UNKNOWN_VALUE = re.compile(
@@ -104,7 +106,7 @@ def _judge_field(rules: ElementRules, note: Note, key: str, k_start: int, v_star
 def _topics(rules: ElementRules, note: Note, field_spans: list[tuple[int, int]]) -> list[Finding]:
     out = []
     assert rules.topic is not None
-    for s, e, _ in note.find(rules.topic):
+    for s, e, _ in itertools.islice(note.find(rules.topic), MAX_MATCHES):
         if any(lo <= s < hi for lo, hi in field_spans):
             continue
         r = note.read(s, e)
@@ -135,7 +137,7 @@ def _argument_phrase(note: Note, s: int, r: Reading) -> str:
 
 def _cue(rules: ElementRules, cue: Cue, note: Note) -> list[Finding]:
     out = []
-    for s, e, _ in note.find(cue.pattern):
+    for s, e, _ in itertools.islice(note.find(cue.pattern), MAX_MATCHES):
         r = note.read(s, e)
         if not _speaker_ok(rules, note, s, e, r):
             continue

@@ -1,0 +1,79 @@
+"""Detection time per note, GiNZA included, against the naive way: spacy.load("ja_ginza") and nlp(text).
+
+Both run on the same notes in the same process, alternating per note. Ours runs with a cold sentence cache
+(cleared before every note), so the figure is a first analysis, not a cache hit; the warm figure is printed
+beside it. Usage: python bench/bench_detect.py [--rounds N] [--out bench/results/detect.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def load_notes() -> list[str]:
+    files = [ROOT / "data/annotated/heldout.jsonl", *sorted(glob.glob(str(ROOT.parent / "shared/eval-dev/*.jsonl")))]
+    return [json.loads(line)["text"] for f in files if Path(f).exists() for line in open(f, encoding="utf-8") if line.strip()]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--out", type=Path, default=ROOT / "bench/results/detect.json")
+    args = ap.parse_args()
+
+    import spacy
+
+    from service.engine.detect import detect
+    from service.engine.nlp import Parser
+
+    notes = load_notes()
+    naive = spacy.load("ja_ginza")
+    parser = Parser()
+    for t in notes[:5]:  # warm-up both
+        naive(t)
+        detect(t, parser)
+    t_naive, t_cold, t_warm = [], [], []
+    for _ in range(args.rounds):
+        for text in notes:
+            s = time.perf_counter()
+            naive(text)
+            t_naive.append((time.perf_counter() - s) * 1000)
+            parser.clear_cache()
+            s = time.perf_counter()
+            detect(text, parser)
+            t_cold.append((time.perf_counter() - s) * 1000)
+            s = time.perf_counter()
+            detect(text, parser)
+            t_warm.append((time.perf_counter() - s) * 1000)
+    med = {k: statistics.median(v) for k, v in (("naive", t_naive), ("ours_cold", t_cold), ("ours_warm", t_warm))}
+    p95 = {k: sorted(v)[int(len(v) * 0.95)] for k, v in (("naive", t_naive), ("ours_cold", t_cold), ("ours_warm", t_warm))}
+    result = {
+        "notes": len(notes), "rounds": args.rounds,
+        "median_chars": statistics.median(len(t) for t in notes),
+        "median_ms": {k: round(v, 1) for k, v in med.items()},
+        "p95_ms": {k: round(v, 1) for k, v in p95.items()},
+        "ratio_cold_to_naive": round(med["ours_cold"] / med["naive"], 3),
+        "machine": f"{platform.machine()} {platform.python_version()} cpus={__import__('os').cpu_count()}",
+        "measured_at": time.strftime("%Y-%m-%d %H:%M"),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"{len(notes)} notes × {args.rounds} rounds, median {result['median_chars']} chars")
+    print("| | median ms | p95 ms |\n|---|---|---|")
+    for k in ("naive", "ours_cold", "ours_warm"):
+        print(f"| {k} | {med[k]:.1f} | {p95[k]:.1f} |")
+    print(f"ratio ours (cold) / naive: {result['ratio_cold_to_naive']} (target ≤ 0.6)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+import pytest
+
+from service.engine.nlp import Parser
+
+pytestmark = pytest.mark.slow
+
+
+def test_nlp_parser_loads_nothing_until_first_parse():
+    p = Parser()
+    assert p._nlp is None
+    p.parse("予算は300万。")
+    assert p._nlp is not None
+    assert not {"ner", "morphologizer"} & set(p.nlp.pipe_names)
+    assert {"parser", "bunsetu_recognizer"} <= set(p.nlp.pipe_names)
+
+
+def test_nlp_one_sentence_edit_reparses_only_that_sentence(parser):
+    parser.clear_cache()
+    parser.parse("決裁は社長。予算は300万。時期は4月。")
+    misses = parser.misses
+    sents = parser.parse("決裁は社長。予算は500万。時期は4月。")
+    assert parser.misses - misses == 1
+    assert [s.text for s in sents] == ["決裁は社長。", "予算は500万。", "時期は4月。"]
+    assert sents[1].start == 6
+
+
+def test_nlp_cache_is_bounded():
+    p = Parser(cache_size=3)
+    p.parse("一。二。三。四。五。")
+    assert len(p._cache) == 3
