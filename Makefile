@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-fast evaluate bench clean
+.PHONY: install test test-fast evaluate bench lint clean
 
 install: $(STAMP)
 
@@ -31,3 +31,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .

@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from training.__main__ import main
 from training.detector_eval import score
 from training.keyword_peer import peer_states
@@ -30,6 +32,28 @@ def test_detector_eval_load_reports_file_and_line(tmp_path):
         assert "bad.jsonl:1" in str(exc)
     else:
         raise AssertionError("a record without labels was accepted")
+
+
+@pytest.mark.slow
+def test_detector_eval_cli_prints_metrics_and_writes_predictions(tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    labels = {**ALL_ABSENT, "budget": "unknown", "decision_maker": "present"}
+    gold.write_text(json.dumps({"id": "g1", "text": "決裁は社長。予算は未定。", "labels": labels}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    assert main(["evaluate-detector", "--gold", str(gold), "--predictions", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "| decision_maker | 1.00 | 1.00 | 1.00 |" in printed
+    assert "3-state accuracy" in printed
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows == [{"id": "g1", "labels": labels}]
+
+
+def test_detector_eval_cli_rejects_a_malformed_gold_file(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    assert main(["evaluate-detector", "--gold", str(bad)]) == 2
+    assert "bad.jsonl:1" in capsys.readouterr().err
 
 
 def test_detector_eval_keyword_peer_matches_one_regex_per_element():

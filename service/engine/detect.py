@@ -81,16 +81,13 @@ def _next_action_open(present: list[Finding], unknown: list[Finding], note: Note
     kept, demoted = [], []
     for f in present:
         in_open = any(lo <= f.start < hi for lo, hi in open_spans)
-        vague = APPROX.search(note.norm_of(f.start, min(len(note.text), f.end + 4))) or not any(c.isdigit() for c in f_text(note, f))
+        vague = APPROX.search(note.norm_of(f.start, min(len(note.text), f.end + 4))) or not any(
+            c.isdigit() for c in note.text[f.start:f.end])
         (demoted if in_open and vague else kept).append(f)
     extra = [Finding(f.element, State.UNKNOWN, f.start, f.end, "next:open-date", 0.6) for f in demoted]
     if not kept:
         extra += [Finding("next_action", State.UNKNOWN, lo, hi, "next:open-schedule", 0.6) for lo, hi in open_spans[:1]]
     return kept, unknown + extra
-
-
-def f_text(note: Note, f: Finding) -> str:
-    return note.text[f.start:f.end]
 
 
 def _evidence(text: str, findings: list[Finding]) -> tuple[Evidence, ...]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .base import Finding, Note
 from .bant import BUDGET, NEED, TIMING
+from .base import Finding, Note
 from .checklist import COMPETITION, CONTACT_HISTORY, NEXT_ACTION, NG, RESONANT
 from .core import DECISION_MAKER, EMOTION, INTEREST, URGENCY
 from .rules import ElementRules, run, template_fields

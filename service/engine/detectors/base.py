@@ -8,6 +8,7 @@ about) is read from GiNZA's dependency tree and bunsetsu structure around the ma
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -106,13 +107,13 @@ class Note:
 
     def norm_of(self, start: int, end: int) -> str:
         """The normalised text of an original [start, end) range."""
-        lo = _bisect(self.norm.starts, start)
-        hi = _bisect(self.norm.starts, end)
+        lo = bisect_left(self.norm.starts, start)
+        hi = bisect_left(self.norm.starts, end)
         return self.norm.text[lo:hi]
 
     # ---- structure --------------------------------------------------------------------------
     def sentence_at(self, pos: int) -> Sentence | None:
-        i = _bisect(tuple(self._starts), pos + 1) - 1 if self._starts else -1
+        i = bisect_right(self._starts, pos) - 1
         if i >= 0 and pos < self.sentences[i].start + len(self.sentences[i].text):
             return self.sentences[i]
         return None
@@ -187,7 +188,6 @@ class Note:
         c_hi = sent.start + head[-1].idx + len(head[-1].text)
         reading.clause_start = c_lo
         reading.clause_text = self.norm_of(c_lo, c_hi)
-        sentence_norm = self.norm_of(sent.start, sent.start + len(sent.text))
         if FUTURE_CHECK.search(reading.clause_text):
             reading.unknown = True
             soft = False
@@ -266,9 +266,7 @@ def _is_unknown_bunsetu(bunsetu) -> bool:
            for lem, t in zip(lemmas, bunsetu, strict=True)):
         return True
     has_info = any(lem in INFO_VERBS for lem in lemmas)
-    if has_info and (_negated(bunsetu) or any(lem in MISSED_AUX for lem in lemmas)):
-        return True
-    return False
+    return has_info and (_negated(bunsetu) or any(lem in MISSED_AUX for lem in lemmas))
 
 
 def _bare_question_mark(t) -> bool:
@@ -291,14 +289,3 @@ def _has_topic_particle(bunsetu) -> bool:
 
 def _unquoted(text: str) -> str:
     return re.sub(r"[「『][^」』]*[」』]", "", text)
-
-
-def _bisect(seq: tuple[int, ...], value: int) -> int:
-    lo, hi = 0, len(seq)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if seq[mid] < value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo

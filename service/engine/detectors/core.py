@@ -127,4 +127,4 @@ DECISION_MAKER = ElementRules(
     named_despite_unknown=rx(ROLE),
 )
 
-__all__ = ["DECISION_MAKER", "EMOTION", "INTEREST", "URGENCY", "re"]
+__all__ = ["DECISION_MAKER", "EMOTION", "INTEREST", "URGENCY"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -177,8 +178,8 @@ def template_fields(note: Note, key_lookup: Callable[[str], bool]) -> list[tuple
         line = note.norm_of(lo, hi)
         for key, k_off, v_off, value in _split_fields(line):
             if key_lookup(key):
-                k_start, _ = note.norm.span(_norm_index(note, lo) + k_off, _norm_index(note, lo) + k_off + 1)
-                v_start = note.norm.span(_norm_index(note, lo) + v_off, _norm_index(note, lo) + v_off + 1)[0] if value else hi
+                k_start, _ = note.norm.span(bisect_left(note.norm.starts, lo) + k_off, bisect_left(note.norm.starts, lo) + k_off + 1)
+                v_start = note.norm.span(bisect_left(note.norm.starts, lo) + v_off, bisect_left(note.norm.starts, lo) + v_off + 1)[0] if value else hi
                 out.append((key, k_start, v_start, value, hi))
     return out
 
@@ -199,15 +200,3 @@ def _split_fields(line: str) -> list[tuple[str, int, int, str]]:
                 parts.append((m.group("key").lower(), pos + m.start("key"), pos + m.start("value"), m.group("value")))
         pos += len(chunk)
     return parts
-
-
-def _norm_index(note: Note, orig: int) -> int:
-    starts = note.norm.starts
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] < orig:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo

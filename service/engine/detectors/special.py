@@ -6,7 +6,6 @@ import re
 
 from ..elements import State
 from .base import Finding, Note
-from .checklist import APPROX
 
 BANT_ELEMENTS = ("budget", "decision_maker", "need", "timing")
 BANT_UNKNOWN = re.compile(r"BANT(?:情報)?(?:は|も|が)?(?:全く|まだ|ほぼ|何も)?(?:取れて|聞けて|確認できて|把握できて|ヒアリングできて)(?:い)?(?:ない|ません|ず)|BANT(?:は|も)?(?:未確認|不明|未ヒアリング|これから)")
@@ -30,4 +29,4 @@ def open_schedule_sentences(note: Note) -> list[tuple[int, int]]:
     return spans
 
 
-__all__ = ["APPROX", "note_level_findings", "open_schedule_sentences"]
+__all__ = ["note_level_findings", "open_schedule_sentences"]
