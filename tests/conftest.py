@@ -22,3 +22,35 @@ def states(parser):
     from service.engine.detect import detect
 
     return lambda text: detect(text, parser).states()
+
+
+@pytest.fixture(scope="session")
+def handoff_rows(tmp_path_factory):
+    """A few dozen handoffs built from annotated notes, with an outcome that follows their labels."""
+    import json
+    import random
+
+    rng = random.Random(7)
+    path = tmp_path_factory.mktemp("data") / "handoffs.jsonl"
+    recs = [json.loads(line) for line in (ROOT / "data/annotated/dev.jsonl").read_text(encoding="utf-8").splitlines()][:72]
+    with path.open("w", encoding="utf-8") as fh:
+        for r in recs:
+            lab = r["labels"]
+            signal = (lab["decision_maker"] == "present") + (lab["interest"] == "present") + 0.5 * (lab["budget"] == "present")
+            row = {"id": r["id"], "text": r["text"], "lead_source": rng.choice(["webinar", "inquiry", "outbound"]),
+                   "contact_title": rng.choice(["staff", "manager", "director"]), "days_to_first_contact": rng.randint(0, 9),
+                   "n_contacts": rng.randint(1, 4), "rep_id": f"rep-0{rng.randint(1, 4)}",
+                   "opportunity": int(signal + rng.random() > 2.0), "won": 0}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory, handoff_rows):
+    """One tiny model per session (cv=3), in its own models directory."""
+    from training.model import ModelConfig
+    from training.train import train
+
+    models = tmp_path_factory.mktemp("models")
+    out = train([str(handoff_rows)], ModelConfig(cv=3, heldout_percent=25), models_dir=models, version="tiny-1")
+    return out

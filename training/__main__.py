@@ -1,28 +1,153 @@
-"""Command line for data scientists: `python -m training <command>` (thin: the work is in the modules)."""
+"""Command line for data scientists: `python -m training <command>` (thin: the work is in the modules).
+
+  train --data FILE... [--config FILE]   train a new versioned model under models/
+  evaluate [VERSION] --data FILE...      metrics of a version on the held-out part of the data (--all: all rows)
+  compare A B --data FILE...             champion A vs challenger B on the same held-out rows
+  promote VERSION                        make VERSION the one the service loads
+  list                                   the versions, their metrics and which is current
+  evaluate-detector --gold FILE...       the context detectors against annotated notes
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m training", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models-dir", type=Path, default=None, help="default: the project's models/")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ev = sub.add_parser("evaluate-detector", help="per-element P/R/F1 of `present`, 3-state accuracy, macro-F1")
-    ev.add_argument("--gold", nargs="+", required=True, help="annotated JSONL files (schema record format)")
-    ev.add_argument("--predictions", type=Path, help="write each note's predicted states as JSONL {id, labels}")
-    ev.add_argument("--no-peer", action="store_true", help="skip the keyword-peer column")
+    tr = sub.add_parser("train", help="train a new model version")
+    tr.add_argument("--data", nargs="+", required=True, help="JSONL or CSV handoffs with outcomes")
+    tr.add_argument("--config", type=Path, help="TOML or JSON: model settings and a [columns] mapping")
+    tr.add_argument("--strict", action="store_true", help="reject the data if any row is malformed")
+    tr.add_argument("--workers", type=int, default=2, help="parser processes (default 2)")
+    tr.add_argument("--version", help="version name (default: UTC time + data hash)")
+    tr.add_argument("--promote", action="store_true", help="make the new version current")
+
+    ev = sub.add_parser("evaluate", help="metrics of a version on held-out data")
+    ev.add_argument("version", nargs="?", help="default: the current version")
+    ev.add_argument("--data", nargs="+", required=True)
+    ev.add_argument("--config", type=Path, help="for its [columns] mapping")
+    ev.add_argument("--all", action="store_true", help="use every row, not only the held-out split")
+
+    cmp_ = sub.add_parser("compare", help="champion vs challenger on the same held-out rows")
+    cmp_.add_argument("champion")
+    cmp_.add_argument("challenger")
+    cmp_.add_argument("--data", nargs="+", required=True)
+    cmp_.add_argument("--config", type=Path)
+
+    pr = sub.add_parser("promote", help="make a version current")
+    pr.add_argument("version")
+    sub.add_parser("list", help="list versions")
+
+    de = sub.add_parser("evaluate-detector", help="per-element P/R/F1 of `present`, 3-state accuracy, macro-F1")
+    de.add_argument("--gold", nargs="+", required=True, help="annotated JSONL files (schema record format)")
+    de.add_argument("--predictions", type=Path, help="write each note's predicted states as JSONL {id, labels}")
+    de.add_argument("--no-peer", action="store_true", help="skip the keyword-peer column")
 
     args = parser.parse_args(argv)
-    if args.command == "evaluate-detector":
-        return _evaluate_detector(args)
-    return 2
+    from service.engine.errors import EngineError
+
+    from .handoffs import DataError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (DataError, EngineError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
-def _evaluate_detector(args: argparse.Namespace) -> int:
+def _models_dir(args) -> Path:
+    from service.engine.artifact import MODELS_DIR
+
+    return args.models_dir or MODELS_DIR
+
+
+def _config(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    if path.suffix == ".toml":
+        import tomllib
+
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _train(args) -> int:
+    from service.engine.artifact import set_current
+
+    from .model import ModelConfig
+    from .train import train
+
+    cfg = _config(args.config)
+    columns = cfg.pop("columns", None)
+    out = train(args.data, ModelConfig.from_mapping(cfg.get("model", cfg)), columns, _models_dir(args), args.strict,
+                args.workers, version=args.version)
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    for name, m in meta["metrics"].items():
+        print(f"{name:8s} ROC-AUC {m['roc_auc']:.3f}  PR-AUC {m['pr_auc']:.3f}  Brier {m['brier']:.4f}")
+    print(f"version {meta['version']}  report: {out / 'report.md'}")
+    if args.promote or not (_models_dir(args) / "registry.json").exists():
+        set_current(meta["version"], _models_dir(args))
+        print(f"current version is now {meta['version']}")
+    return 0
+
+
+def _evaluate(args) -> int:
+    from service.engine.artifact import current_version
+
+    from .registry import evaluate
+
+    version = args.version or current_version(_models_dir(args))
+    result = evaluate(version, args.data, args.all, _models_dir(args), columns=_config(args.config).get("columns"))
+    m = result["metrics"]
+    print(f"{version}: n={m['n']} base rate {m['base_rate']:.3f}  ROC-AUC {m['roc_auc']:.3f}  PR-AUC {m['pr_auc']:.3f}  "
+          f"Brier {m['brier']:.4f}")
+    print("| predicted | n | mean predicted | observed |\n|---|---|---|---|")
+    for r in result["calibration"]:
+        print(f"| {r['bin']} | {r['n']} | {r['predicted']:.3f} | {r['observed']:.3f} |")
+    return 0
+
+
+def _compare(args) -> int:
+    from .registry import compare
+
+    r = compare(args.champion, args.challenger, args.data, _models_dir(args), columns=_config(args.config).get("columns"))
+    print(f"{r['rows']} held-out rows\n| version | ROC-AUC | PR-AUC | Brier |\n|---|---|---|---|")
+    for v in (args.champion, args.challenger):
+        print(f"| {v} | {r[v]['roc_auc']:.3f} | {r[v]['pr_auc']:.3f} | {r[v]['brier']:.4f} |")
+    d = r["challenger_minus_champion"]
+    print(f"challenger - champion: ΔAUC {d['delta_auc']:+.4f} (95% bootstrap CI {d['ci_low']:+.4f} .. {d['ci_high']:+.4f})")
+    return 0
+
+
+def _promote(args) -> int:
+    from .registry import promote
+
+    promote(args.version, _models_dir(args))
+    print(f"current version is now {args.version}")
+    return 0
+
+
+def _list(args) -> int:
+    from .registry import list_versions
+
+    rows = list_versions(_models_dir(args))
+    if not rows:
+        print("no model versions")
+    for r in rows:
+        mark = "*" if r["current"] else " "
+        print(f"{mark} {r['version']}  trained {r['trained_at']}  rows {r['rows']}  ROC-AUC {r['roc_auc']}  Brier {r['brier']}")
+    return 0
+
+
+def _evaluate_detector(args) -> int:
     from service.engine.detect import detect
 
     from .detector_eval import format_report, predict_all, score, write_predictions
@@ -31,7 +156,7 @@ def _evaluate_detector(args: argparse.Namespace) -> int:
 
     try:
         gold = load_annotated(args.gold)
-    except (OSError, RecordError) as exc:
+    except RecordError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"evaluating {len(gold)} notes from {len(args.gold)} file(s)", file=sys.stderr)
@@ -43,6 +168,10 @@ def _evaluate_detector(args: argparse.Namespace) -> int:
         write_predictions(args.predictions, gold, predicted)
         print(f"predictions written to {args.predictions}", file=sys.stderr)
     return 0
+
+
+COMMANDS = {"train": _train, "evaluate": _evaluate, "compare": _compare, "promote": _promote, "list": _list,
+            "evaluate-detector": _evaluate_detector}
 
 
 if __name__ == "__main__":
