@@ -35,7 +35,7 @@ def build_static_encoder(out_dir: str | Path, max_words: int = MAX_WORDS) -> Pat
     vectors, strings = nlp.vocab.vectors, nlp.vocab.strings
     words: dict[str, int] = {}
     chars: dict[str, int] = {}
-    for key in vectors.keys():  # insertion order: the kept (most frequent) vectors come first
+    for key in vectors.keys():  # noqa: SIM118 - spaCy Vectors, not a dict; insertion order: most frequent first
         text = unicodedata.normalize("NFKC", strings[key]).lower()
         if not _usable(text):
             continue
