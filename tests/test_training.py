@@ -121,8 +121,9 @@ def test_handoffs_loader_reads_crm_csv_with_a_column_mapping(tmp_path):
 def test_features_counterfactual_only_changes_the_element(trained_model):
     from service.engine.features import Fields, feature_dict, with_present
 
-    summary = {"budget": ("unknown", 0.8), "interest": ("present", 0.9)}
+    summary = {"budget": ("unknown", 0.8, "topic:unknown", False), "interest": ("present", 0.9, "cue:reason", False)}
     base = feature_dict(summary, np.zeros(3), Fields(lead_source="webinar"), 10)
     cf = feature_dict(with_present(summary, "budget"), np.zeros(3), Fields(lead_source="webinar"), 10)
     changed = {k for k in set(base) | set(cf) if base.get(k) != cf.get(k)}
-    assert changed == {"el:budget=unknown", "el:budget=present", "conf:budget", "n_present", "n_unknown"}
+    assert changed == {"el:budget=unknown", "el:budget=present", "conf:budget", "rule:budget=counterfactual", "neg:budget",
+                       "n_present", "n_unknown"}

@@ -63,9 +63,11 @@ def _detect_chunk(texts: list[str]) -> list[Summary]:
 def _progress(show: bool, done: int, total: int, start: float) -> None:
     if not show or not total:
         return
+    if not sys.stderr.isatty() and done != total and done % 500 >= CHUNK:
+        return  # in a log file, one line every ~500 notes
     elapsed = time.monotonic() - start
     left = elapsed / done * (total - done) if done else 0
-    end = "\n" if done == total else ""
+    end = "\n" if done == total or not sys.stderr.isatty() else ""
     print(f"\r  parsed {done}/{total} notes ({100 * done // total}%), {elapsed:.0f} s elapsed, ~{left:.0f} s left",
           end=end, file=sys.stderr, flush=True)
 
@@ -78,7 +80,7 @@ def _cache_get(path: Path, keys: list[str]) -> dict[str, Summary]:
         for i in range(0, len(keys), 500):
             batch = keys[i:i + 500]
             rows = db.execute(f"SELECT key, value FROM detections WHERE key IN ({','.join('?' * len(batch))})", batch)
-            out.update({k: {el: (s, c) for el, (s, c) in json.loads(v).items()} for k, v in rows})
+            out.update({k: {el: tuple(t) for el, t in json.loads(v).items()} for k, v in rows})
     return out
 
 

@@ -32,6 +32,7 @@ class Detection:
     confidence: float
     evidence: tuple[Evidence, ...]
     rule: str
+    negated: bool = False  # the deciding evidence sits under a negated predicate
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,7 @@ def _decide(element: str, findings: list[Finding], note: Note) -> Detection:
         return Detection(element, State.ABSENT, conf, (), "none")
     best = max(chosen, key=lambda f: f.confidence)
     confidence = min(0.99, best.confidence + 0.05 * (len(chosen) - 1))
-    return Detection(element, state, round(confidence, 3), _evidence(note.text, chosen), best.rule)
+    return Detection(element, state, round(confidence, 3), _evidence(note.text, chosen), best.rule, best.negated)
 
 
 def _next_action_open(present: list[Finding], unknown: list[Finding], note: Note) -> tuple[list[Finding], list[Finding]]:

@@ -29,7 +29,7 @@ INFO_VERBS = frozenset({
     "聞く", "聞ける", "伺う", "伺える", "確認", "把握", "分かる", "わかる", "判る", "掴む", "掴める", "つかむ",
     "つかめる", "読める", "聞き出す", "聞き出せる", "詰める", "決まる", "固まる", "定まる", "出る",
     "話す", "話せる", "ヒアリング", "聴取", "確かめる", "知る", "見える", "教える", "もらえる", "確定", "明かす",
-    "聞き取る", "探る", "見極める", "特定", "決める", "絞る", "絞れる", "確認できる", "つく",
+    "聞き取る", "探る", "見極める", "特定", "決める", "絞る", "絞れる", "確認できる", "つく", "至る", "及ぶ",
 })
 # Negated, these can also describe the customer's own situation (「原因が分からない」 is a problem, not a gap
 # in the rep's notes); problem cues ignore an unknown-reading that rests on them alone.
@@ -60,6 +60,7 @@ class Finding:
     end: int
     rule: str
     confidence: float
+    negated: bool = False  # the governing predicate is negated (「同席しない」「急ぎではない」)
 
 
 @dataclass(slots=True)
@@ -263,6 +264,7 @@ def _is_unknown_bunsetu(bunsetu) -> bool:
         return True
     lemmas = [t.lemma_ for t in bunsetu]
     if any(lem in UNKNOWN_WORDS or t.text in UNKNOWN_WORDS or t.text.startswith("未確")
+           or (t.text == "未" and t.tag_.startswith("接頭辞"))  # 未ヒアリング, 未回答: not yet done
            for lem, t in zip(lemmas, bunsetu, strict=True)):
         return True
     has_info = any(lem in INFO_VERBS for lem in lemmas)

@@ -125,7 +125,7 @@ def _topics(rules: ElementRules, note: Note, field_spans: list[tuple[int, int]])
             continue
         if rules.content is None or rules.content.search(tail):
             end = _clause_end(note, s)
-            out.append(Finding(rules.element, State.PRESENT, s, end, "topic:content", 0.75))
+            out.append(Finding(rules.element, State.PRESENT, s, end, "topic:content", 0.75, r.negated))
     return out
 
 
@@ -151,7 +151,7 @@ def _cue(rules: ElementRules, cue: Cue, note: Note) -> list[Finding]:
         if cue.negation_kills and r.negated:
             continue
         conf = cue.confidence * (0.85 if r.hedged else 1.0)
-        out.append(Finding(rules.element, State.PRESENT, s, e, f"cue:{cue.name}", conf))
+        out.append(Finding(rules.element, State.PRESENT, s, e, f"cue:{cue.name}", conf, r.negated))
     return out
 
 
