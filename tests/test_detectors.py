@@ -138,3 +138,32 @@ def test_detectors_every_detection_names_its_rule_and_confidence(parser):
     dm = result.detections["decision_maker"]
     assert dm.rule and 0 < dm.confidence <= 1 and dm.evidence
     assert result.detections["budget"].state == U
+
+
+VALUE_CASES = [
+    ("urgency", "温度感高め、今期中に何とかしたいとのこと。", "high"),
+    ("urgency", "急ぎではない様子で、情報収集段階。", "low"),
+    ("decision_maker", "決裁者の山田部長が次回同席予定。", "attends"),
+    ("decision_maker", "決裁は社長だが、次回の同席はしない。", "not_attending"),
+    ("budget", "予算は年300万円で確保済み。", "secured"),
+    ("budget", "予算はまだ取れていない。", "none"),
+    ("budget", "来期予算で申請予定。", "planned"),
+    ("competition", "A社と比較中。", "comparing"),
+    ("competition", "相見積なし、当社のみで検討。", "none"),
+    ("resonant_content", "料金表は反応薄でした。", "flat"),
+    ("resonant_content", "物流業の事例PDFに反応が良かった。", "positive"),
+]
+
+
+@pytest.mark.parametrize(("element", "text", "value"), VALUE_CASES, ids=[f"{c[0]}:{c[2]}" for c in VALUE_CASES])
+def test_detectors_value_of_a_present_element(parser, element, text, value):
+    from service.engine.detect import detect
+
+    det = detect(text, parser).detections[element]
+    assert (det.state.value, det.value) == ("present", value)
+
+
+def test_detectors_value_is_none_unless_present(parser):
+    from service.engine.detect import detect
+
+    assert detect("予算は未定。", parser).detections["budget"].value is None

@@ -121,9 +121,46 @@ def test_handoffs_loader_reads_crm_csv_with_a_column_mapping(tmp_path):
 def test_features_counterfactual_only_changes_the_element(trained_model):
     from service.engine.features import Fields, feature_dict, with_present
 
-    summary = {"budget": ("unknown", 0.8, "topic:unknown", False), "interest": ("present", 0.9, "cue:reason", False)}
+    summary = {"budget": ("unknown", 0.8, "topic:unknown", False, None),
+               "interest": ("present", 0.9, "cue:reason", False, None)}
     base = feature_dict(summary, np.zeros(3), Fields(lead_source="webinar"), 10)
     cf = feature_dict(with_present(summary, "budget"), np.zeros(3), Fields(lead_source="webinar"), 10)
     changed = {k for k in set(base) | set(cf) if base.get(k) != cf.get(k)}
     assert changed == {"el:budget=unknown", "el:budget=present", "conf:budget", "rule:budget=counterfactual", "neg:budget",
                        "n_present", "n_unknown"}
+
+
+def test_training_cli_trains_from_a_crm_csv_with_the_example_config(tmp_path, handoff_rows, capsys):
+    """The documented mapping works end to end, and a malformed row is reported by line, not dropped silently."""
+    import csv
+
+    from training.__main__ import main
+
+    rows = [json.loads(line) for line in handoff_rows.read_text(encoding="utf-8").splitlines()]
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["商談ID", "引き継ぎメモ", "案件化", "リードソース", "初回接触までの日数"])
+        for r in rows:
+            w.writerow([r["id"], r["text"], "はい" if r["opportunity"] else "いいえ", r["lead_source"], r["days_to_first_contact"]])
+        w.writerow(["broken", "メモ", "たぶん", "ad", "1"])
+    models = tmp_path / "models"
+    code = main(["--models-dir", str(models), "train", "--data", str(path), "--config", "training/example_config.toml",
+                 "--version", "csv-1"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"skipped {path}:{len(rows) + 2}: 'opportunity' is not a yes/no value" in err
+    assert "ours" in out and "peer" in out
+    assert json.loads((models / "registry.json").read_text())["current"] == "csv-1"
+    assert main(["--models-dir", str(models), "list"]) == 0
+    assert "* csv-1" in capsys.readouterr().out
+
+
+def test_committed_default_model_loads_and_ranks_a_rich_note_above_a_thin_one():
+    """models/registry.json names a committed model that loads with the encoder built on this machine."""
+    scorer = Scorer.current()
+    thin = scorer.score("興味あり、とりあえず会ってくれるそうです")
+    rich = scorer.score("勤怠の締め作業に毎月40時間、『もう限界』と。来期予算で検討、決裁は部長で次回同席。"
+                        "一番の関心はシフト連動の自動集計。12/3(火)14時 オンライン。", {"lead_source": "inquiry"})
+    assert rich.probability > thin.probability and rich.score > thin.score
+    assert thin.suggestions[0].element in ("interest", "decision_maker")

@@ -87,7 +87,7 @@ def _train(args) -> int:
 
     cfg = _config(args.config)
     columns = cfg.pop("columns", None)
-    out = train(args.data, ModelConfig.from_mapping(cfg.get("model", cfg)), columns, _models_dir(args), args.strict,
+    out = train(args.data, ModelConfig.from_mapping(cfg.get("model", {})), columns, _models_dir(args), args.strict,
                 args.workers, version=args.version)
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     for name, m in meta["metrics"].items():

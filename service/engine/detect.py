@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .detectors import Finding, Note, find_all
 from .detectors.checklist import APPROX
 from .detectors.special import open_schedule_sentences
+from .detectors.values import read_value
 from .elements import ELEMENT_IDS, State
 from .nlp import Parser, default_parser
 from .text import utf16_offset, validate
@@ -33,6 +34,7 @@ class Detection:
     evidence: tuple[Evidence, ...]
     rule: str
     negated: bool = False  # the deciding evidence sits under a negated predicate
+    value: str | None = None  # what it says, where that matters (detectors/values.py): urgency "high"/"low", …
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,8 @@ def _decide(element: str, findings: list[Finding], note: Note) -> Detection:
         return Detection(element, State.ABSENT, conf, (), "none")
     best = max(chosen, key=lambda f: f.confidence)
     confidence = min(0.99, best.confidence + 0.05 * (len(chosen) - 1))
-    return Detection(element, state, round(confidence, 3), _evidence(note.text, chosen), best.rule, best.negated)
+    value = read_value(element, note, chosen) if state is State.PRESENT else None
+    return Detection(element, state, round(confidence, 3), _evidence(note.text, chosen), best.rule, best.negated, value)
 
 
 def _next_action_open(present: list[Finding], unknown: list[Finding], note: Note) -> tuple[list[Finding], list[Finding]]:

@@ -21,8 +21,8 @@ CONTACT_TITLES = ("staff", "manager", "director", "executive")
 FIELD_NAMES = ("lead_source", "contact_title", "days_to_first_contact", "n_contacts", "rep_id")
 COUNTERFACTUAL_CONFIDENCE = 0.8  # the confidence a typical concrete mention gets
 
-# element id -> (state, confidence, rule, negated): all the features need of a detection; what training caches
-Summary = dict[str, tuple[str, float, str, bool]]
+# element id -> (state, confidence, rule, negated, value): all the features need of a detection; what training caches
+Summary = dict[str, tuple[str, float, str, bool, str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,25 +42,28 @@ class Fields:
 
 
 def summarize(detections: NoteDetections) -> Summary:
-    return {el: (d.state.value, float(d.confidence), d.rule, bool(d.negated)) for el, d in detections.detections.items()}
+    return {el: (d.state.value, float(d.confidence), d.rule, bool(d.negated), d.value)
+            for el, d in detections.detections.items()}
 
 
 def with_present(summary: Summary, element: str) -> Summary:
     """The same note, had the rep captured `element` concretely (no rule-specific reading of it)."""
-    return {**summary, element: (State.PRESENT.value, COUNTERFACTUAL_CONFIDENCE, "counterfactual", False)}
+    return {**summary, element: (State.PRESENT.value, COUNTERFACTUAL_CONFIDENCE, "counterfactual", False, None)}
 
 
 def feature_dict(summary: Summary, embedding: np.ndarray | None, fields: Fields, text_length: int) -> dict[str, float]:
     feats: dict[str, float] = {}
     n_present = n_unknown = 0
     for el in ELEMENT_IDS:
-        state, conf, rule, negated = summary.get(el, (State.ABSENT.value, 0.0, "none", False))
+        state, conf, rule, negated, value = summary.get(el, (State.ABSENT.value, 0.0, "none", False, None))
         feats[f"el:{el}={state}"] = 1.0
         feats[f"conf:{el}"] = conf if state == State.PRESENT.value else 0.0
         if state == State.PRESENT.value:
             # which rule read it says something about its value (urgency cue:low vs cue:hurry), as does negation
             feats[f"rule:{el}={rule}"] = 1.0
             feats[f"neg:{el}"] = float(negated)
+            if value is not None:
+                feats[f"val:{el}={value}"] = 1.0
         n_present += state == State.PRESENT.value
         n_unknown += state == State.UNKNOWN.value
     feats["n_present"] = float(n_present)

@@ -63,11 +63,12 @@ class Scorer:
         detections = detect(text, self.parser)
         summary = summarize(detections)
         embedding = self.embedder.encode([text])[0]
-        variants = [summary] + [with_present(summary, el) for el, (state, _) in summary.items() if state != State.PRESENT]
+        missing = _missing(summary)
+        variants = [summary] + [with_present(summary, el) for el in missing]
         probs = self.artifact.estimator.predict_proba([feature_dict(v, embedding, fields, len(text)) for v in variants])[:, 1]
         p = float(probs[0])
         suggestions = sorted(
-            (self._suggestion(el, summary, float(q) - p) for el, q in zip(_missing(summary), probs[1:], strict=True)),
+            (self._suggestion(el, summary, float(q) - p) for el, q in zip(missing, probs[1:], strict=True)),
             key=lambda s: -s.gain,
         )
         score = self.to_score(p)
@@ -86,7 +87,7 @@ class Scorer:
 
 
 def _missing(summary: Summary) -> list[str]:
-    return [el for el, (state, _) in summary.items() if state != State.PRESENT]
+    return [el for el, reading in summary.items() if reading[0] != State.PRESENT]
 
 
 def band_of(score: int) -> str:

@@ -1,0 +1,66 @@
+"""What a present element says, where the value matters to field sales: urgency high or low, the decision
+maker attending or not, budget secured / planned / none, timing near or far, competition kind, a fixed next
+step, material that landed or fell flat. Read from the deciding evidence's sentence and its negation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import Finding, Note
+
+# element -> ordered (value, pattern); the first that matches the evidence's sentence wins
+VALUE_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    "urgency": (
+        ("low", re.compile(r"低|×|弱|急ぎ(?:では|じゃ)ない|急がない|急いでいない|情報収集|とりあえず|様子見|先の話|じっくり|検討初期|だけ|淡々|"
+                           r"乗り気(?:では|じゃ)|見送り|後回し|今すぐ(?:では|という)")),
+        ("high", re.compile(r"高|◎|MAX|max|急|至急|早急|すぐ|必ず|必須|必達|絶対|間に合わ|最優先|強い|強め|強く|語気|切迫|前のめり|本気|ASAP|"
+                            r"asap|なるはや|一刻|何とか|なんとか|ホット|hot")),
+        ("mid", re.compile(r"中|そこそこ|まずまず|普通|△|ほどほど")),
+    ),
+    "decision_maker": (
+        ("not_attending", re.compile(r"(?:同席|出席|参加|同行)(?:は|も)?(?:しない|しません|できない|できず|不可|なし|無し|未定|難しい|NG|見送)")),
+        ("attends", re.compile(r"同席|出席|参加|顔出し|同行|会える|お会いでき|話せた|直接(?:提案|話)|本人")),
+    ),
+    "budget": (
+        ("none", re.compile(r"予算(?:は|が|も)?(?:、)?(?:ない|なし|無い|無し|ゼロ|0)|使い切|取れていない|取れてない|確保できていない|付かない|つかない|出ない")),
+        ("planned", re.compile(r"申請|要求|計上予定|予算取り|予算化|来期|来年度|次年度|編成|補助金|助成金|これから")),
+        ("secured", re.compile(r"確保|確定|承認|あり|ある|枠|範囲|以内|まで|済|程度|前後|くらい|万")),
+    ),
+    "timing": (
+        ("near", re.compile(r"今月|来月|今期|年内|年度内|年度末|[1-6]\s*(?:ヶ|か|カ|ケ)?月以内|すぐ|早急|来週|今週|月内|至急|急ぎ|[1-3]月(?:まで|中|から)")),
+        ("far", re.compile(r"来年度|再来|半年以上|来年|\d{4}年|未定")),
+    ),
+    "competition": (
+        ("none", re.compile(r"相見積(?:もり)?(?:なし|無し|はない)|のみ|だけ|1社|一社|比較(?:は)?(?:なし|していない)|他社(?:は)?(?:見て|検討して)いない")),
+        ("comparing", re.compile(r"比較|相見積|コンペ|並行|検討中|見積|提案を受け|[A-Z]社")),
+        ("incumbent", re.compile(r"現行|現在|今は|使って|利用|運用|管理|Excel|エクセル|スプレッドシート|紙")),
+    ),
+    "next_action": (
+        ("fixed", re.compile(r"\d{1,2}\s*(?::\s*\d{2}|時)|\d{1,2}/\d{1,2}|\d{1,2}月\d{1,2}日|確定|決定")),
+    ),
+    "resonant_content": (
+        ("flat", re.compile(r"薄|微妙|響かず|響かな|刺さらず|刺さらな|黙|曇|渋|不評|いまいち|今ひとつ|イマイチ|スルー|トーンダウン|首をかしげ")),
+        ("positive", re.compile(r".")),
+    ),
+}
+NEGATION_FLIPS = {"urgency": ("high", "low"), "decision_maker": ("attends", "not_attending"), "budget": ("secured", "none")}
+
+
+def read_value(element: str, note: Note, findings: list[Finding]) -> str | None:
+    """The value of a present element, from its most confident evidence; None where no value is modelled."""
+    patterns = VALUE_PATTERNS.get(element)
+    if not patterns or not findings:
+        return None
+    best = max(findings, key=lambda f: f.confidence)
+    sent = note.sentence_at(best.start)
+    lo, hi = (sent.start, sent.start + len(sent.text)) if sent else (best.start, best.end)
+    text = note.norm_of(max(lo, best.start - 12), max(hi, best.end))
+    for value, pattern in patterns:
+        if pattern.search(text):
+            flip = NEGATION_FLIPS.get(element)
+            if flip and best.negated and value == flip[0]:
+                return flip[1]
+            return value
+    flip = NEGATION_FLIPS.get(element)
+    return flip[1] if flip and best.negated else "stated"
