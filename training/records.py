@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from service.engine.elements import ELEMENT_IDS, STATES
+
+
+def id_bucket(record_id: str, salt: str = "") -> int:
+    """0–99 from a hash of the id: splits that never move a record when others are added."""
+    return int(hashlib.sha1(f"{salt}{record_id}".encode()).hexdigest(), 16) % 100
 
 
 class RecordError(ValueError):

@@ -6,17 +6,18 @@ Usage: python -m training.split_annotated data/annotated/dev.jsonl data/annotate
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
+
+from .records import id_bucket
 
 HELDOUT_PERCENT = 30
 OUT = Path("data/annotated")
 
 
 def is_heldout(record_id: str) -> bool:
-    return int(hashlib.sha1(record_id.encode()).hexdigest(), 16) % 100 < HELDOUT_PERCENT
+    return id_bucket(record_id) < HELDOUT_PERCENT
 
 
 def main(paths: list[str]) -> None:

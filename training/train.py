@@ -21,13 +21,14 @@ from .featurize import build_features, detect_summaries
 from .handoffs import Handoff, load_handoffs
 from .metrics import calibration_table, summary
 from .model import ModelConfig, build_classifier, build_peer, element_weights
+from .records import id_bucket
 
 LIBRARIES = ("scikit-learn", "spacy", "ginza", "ja-ginza", "sentence-transformers", "numpy", "torch")
 
 
 def is_heldout(handoff_id: str, percent: int) -> bool:
     """Deterministic by id; salted so it is independent of the annotated-notes split (same ids, other use)."""
-    return int(hashlib.sha1(f"outcome:{handoff_id}".encode()).hexdigest(), 16) % 100 < percent
+    return id_bucket(handoff_id, salt="outcome:") < percent
 
 
 def split(rows: list[Handoff], percent: int) -> tuple[list[Handoff], list[Handoff]]:
