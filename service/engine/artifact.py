@@ -47,7 +47,8 @@ class Artifact:
 def read_meta(path: Path) -> dict[str, Any]:
     meta_file = path / "meta.json"
     if not meta_file.exists():
-        raise ModelNotFoundError(f"no meta.json in {path}")
+        raise ModelNotFoundError(f"no model version {path.name!r} in {path.parent} (no meta.json); "
+                                 "`python -m training list` shows the versions")
     return json.loads(meta_file.read_text(encoding="utf-8"))
 
 
