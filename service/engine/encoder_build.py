@@ -27,7 +27,7 @@ def _usable(word: str) -> bool:
 def build_static_encoder(out_dir: str | Path, max_words: int = MAX_WORDS) -> Path:
     import spacy
     from sentence_transformers import SentenceTransformer
-    from sentence_transformers.models import StaticEmbedding
+    from sentence_transformers.sentence_transformer.modules import StaticEmbedding
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
 
     nlp = spacy.load("ja_ginza", exclude=["tok2vec", "parser", "ner", "morphologizer", "compound_splitter",
