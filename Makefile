@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-fast evaluate bench lint clean
+.PHONY: install serve test test-fast evaluate bench lint clean
 
 install: $(STAMP)
 
@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+serve: $(STAMP)
+	$(PY) -m service
 
 test: $(STAMP)
 	$(PY) -m pytest -q
