@@ -83,12 +83,21 @@ def _distinct(records, element: str) -> int:
 
 
 def test_synth_budget_wording_varies(records_3000):
-    assert _distinct(records_3000, "budget") >= 200
+    assert _distinct(records_3000, "budget") >= 900
 
 
 @pytest.mark.parametrize("element", ["interest", "decision_maker", "need", "next_action", "urgency"])
 def test_synth_core_wording_varies(records_3000, element):
-    assert _distinct(records_3000, element) >= 100
+    assert _distinct(records_3000, element) >= 750
+
+
+def test_synth_every_bank_has_many_clause_templates():
+    from training.synth.phrases import BANK
+
+    for element, banks in BANK.items():
+        for key, bank in banks.items():
+            assert len(set(bank["long"])) >= 15, (element, key)
+            assert len(set(bank["val"])) >= 2, (element, key)
 
 
 def test_synth_note_lengths_span_short_and_long(records_3000):

@@ -7,6 +7,7 @@ an `absent` element is either silent or gets a vague word (興味あり, 課題�
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -19,7 +20,8 @@ from .slots import choose, make_slots
 
 VAGUE_ELEMENTS = ("interest", "urgency", "need", "next_action")
 WEAK_LINES = ("とりあえず会ってくれるそうです", "アポ取れました", "会ってもらえることになりました", "詳細は当日聞いてください",
-              "先方、話は聞いてくれるとのこと", "ひとまずアポ確定です")
+              "先方、話は聞いてくれるとのこと", "ひとまずアポ確定です", "なんとかアポまでいけました", "会うだけならOKとのこと",
+              "一度お話を聞いてもらえることになりました", "アポ獲得です", "とりあえず会えます", "話を聞く場は作れました")
 # a second clause for a present element in careful notes: (slot it adds, clauses)
 ELABORATION = {"need": ("goal", ("{goal}というのが導入の目的", "目的は{goal}こと", "{goal}とも話していた")),
                "interest": ("feature2", ("{feature2}も見てみたいとのこと", "{feature2}についても聞きたいそう",
@@ -59,12 +61,43 @@ def _bank_key(element: str, lead: dict) -> str:
     return "present"
 
 
+# a rep's habits for the key nouns: each rule is switched on for a note with probability 0.4, and then
+# rewrites every match in that note's clauses (same meaning, so no label changes)
+SYNONYMS = (
+    (r"(?<![ご来今期年度])予算は", ("ご予算は", "予算枠は", "費用は", "投資枠は", "予算面は")),
+    (r"予算感は", ("費用感は", "予算規模は", "ご予算感は")),
+    (r"(?<![最終])決裁者は", ("最終決裁者は", "決裁権者は", "決める人は", "決定権者は")),
+    (r"(?<![最終])決裁者の", ("最終決裁者の", "決裁権者の", "決定権者の")),
+    (r"温度感は", ("熱量は", "温度は", "温度感としては")),
+    (r"導入時期は", ("導入タイミングは", "導入の時期は", "稼働時期は")),
+    (r"(?<![の])課題は", ("困りごとは", "悩みは", "課題としては")),
+    (r"打ち合わせ", ("打合せ", "MTG", "ミーティング")),
+    (r"商談", ("打ち合わせ", "MTG", "面談", "アポ")),
+    (r"ダウンロード", ("DL",)),
+    (r"(?<!お)問い合わせ", ("問合せ", "お問い合わせ")),
+    (r"見積(?!も?り)", ("見積もり", "見積り")),
+    (r"確保済み", ("確保済", "確保ずみ")),
+    (r"とのこと", ("との事", "とのコト")),
+    (r"担当者", ("ご担当者", "担当の方")),
+)
+_SYN = tuple((re.compile(pat), alts) for pat, alts in SYNONYMS)
+
+
+def vary_words(text: str, rule_on: tuple[bool, ...], rng: np.random.Generator) -> str:
+    for (pat, alts), on in zip(_SYN, rule_on, strict=True):
+        if on:
+            text = pat.sub(lambda _m, alts=alts: choose(rng, alts), text)
+    return text
+
+
 def _pick(rng: np.random.Generator, bank: dict, slots: dict) -> tuple[str, str]:
-    return choose(rng, bank["long"]).format_map(slots), choose(rng, bank["val"]).format_map(slots)
+    long = choose(rng, bank["long"]).format_map(slots)
+    return vary_words(long, slots["_syn"], rng), choose(rng, bank["val"]).format_map(slots)
 
 
 def build_parts(lead: dict, slots: dict, rng: np.random.Generator) -> list[Part]:
     lat, captured = lead["latent"], lead["latent"]["captured"]
+    slots["_syn"] = tuple(bool(rng.random() < 0.4) for _ in _SYN)
     parts: list[Part] = []
     skip: set[str] = set()
     if all(captured[e] == "unknown" for e in BANT_ALL) and rng.random() < 0.5:
@@ -112,7 +145,15 @@ for _cp in range(0xFF66, 0xFF9E):
             _HALF[_full] = _hw + _mark
 _HALF["ー"] = "ｰ"
 _FULL_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
-TYPOS = (("とのこと", "とのとこ"), ("お願いします", "お願いしまs"), ("お疲れ様です", "お疲れさまでs"),
+ABBREVIATIONS = (("お疲れ様です", "おつです"), ("よろしくお願いします", "よろしくです"), ("よろしくお願いします", "宜しくお願いします"),
+                 ("お願いします", "お願いしまーす"), ("打ち合わせ", "打合せ"), ("ミーティング", "MTG"), ("ウェビナー", "Webセミナー"),
+                 ("スケジュール", "スケジュ-ル"), ("お客様", "客先"), ("アポイント", "アポ"), ("ください", "下さい"),
+                 ("できる", "出来る"), ("分から", "わから"), ("いただ", "頂"), ("ありがとうございます", "ありがとうございますm(_ _)m"),
+                 ("とのこと", "との事"), ("株式会社", "(株)"))
+TYPOS = (("ました", "まいた"), ("について", "につて"), ("している", "してる"), ("ています", "てます"),
+         ("です。", "です、"), ("。", "。。"), ("ので", "ので、"), ("ところ", "とこ"),
+         ("確認", "確人"), ("連絡", "連らく"), ("検討", "険討"),
+("とのこと", "とのとこ"), ("お願いします", "お願いしまs"), ("お疲れ様です", "お疲れさまでs"),
          ("ありがとう", "ありがおう"), ("という", "とうい"), ("様子", "洋子"), ("感じ", "漢字"), ("ですが", "でうすが"),
          ("打ち合わせ", "打ち合せ"), ("いただ", "いたd"), ("ください", "くだしあ"), ("商談", "商段"))
 
@@ -143,8 +184,15 @@ def add_noise(text: str, lead: dict, rng: np.random.Generator) -> str:
             src, dst = choose(rng, TYPOS)
             if src in text:
                 text = text.replace(src, dst, 1)
+    if rng.random() < (0.35 if sloppy else 0.15):
+        for _ in range(int(rng.integers(1, 4))):
+            src, dst = choose(rng, ABBREVIATIONS)
+            if src in text:
+                text = text.replace(src, dst)
     if rng.random() < 0.1:
         text = text.rstrip("。") if rng.random() < 0.5 else text.replace("、", " ", 1)
+    if rng.random() < 0.05:
+        text = text.replace("。", "、", 1)
     return text.strip()
 
 

@@ -113,7 +113,7 @@ def make_slots(lead: dict, rng: np.random.Generator) -> dict[str, str]:
         "referrer": choose(rng, (f"{ref_core}様", f"取引先の{ref_core}様", f"{ref_name}税理士", f"顧問の{ref_name}先生",
                                  f"{ref_core}の{ref_name}様")),
         "dl_count": str(int(rng.integers(1, 5))), "n_contacts": str(lead["n_contacts"]),
-        "rep": F.SURNAMES[(int(lead["rep_id"][-2:]) * 7) % len(F.SURNAMES)], "fs": fs_name,
+        "hq": choose(rng, F.HQ_CITIES), "rep": F.SURNAMES[(int(lead["rep_id"][-2:]) * 7) % len(F.SURNAMES)], "fs": fs_name,
     }
     da, db = choose(rng, F.DEPT_PAIRS)
     s.update(da=da, db=db)

@@ -51,6 +51,8 @@ def _polite(s: str, own: bool, rng: np.random.Generator) -> str:
     kind = _ending(s)
     if kind == "done":
         return s
+    if kind == "noun" and not own and rng.random() < 0.3:
+        return s + choose(rng, ("とのことです", "と伺いました", "とのお話でした"))
     if kind in ("hearsay", "katta", "noun"):
         return s + "です"
     if kind == "teita":
@@ -64,8 +66,9 @@ def _polite(s: str, own: bool, rng: np.random.Generator) -> str:
     if kind == "adj" and own and s.endswith("ない"):
         return _i_stem(s[:-2]) + "ません"
     if kind == "adj":
-        return s + choose(rng, ("です", "とのことです", "ようです"))
-    return s + choose(rng, ("とのことです", "ようです", "そうです"))
+        return s + choose(rng, ("です", "とのことです", "ようです", "と伺いました", "とおっしゃっていました", "みたいです"))
+    return s + choose(rng, ("とのことです", "ようです", "そうです", "と伺いました", "とおっしゃっていました", "らしいです",
+                            "とのお話でした", "みたいです"))
 
 
 def voice(raw: str, register: str, rng: np.random.Generator) -> str:
@@ -73,6 +76,10 @@ def voice(raw: str, register: str, rng: np.random.Generator) -> str:
     plain, _, polite = raw.lstrip("!").partition("|")
     own = own or bool(polite)
     if register == "plain":
+        kind = _ending(plain)
+        if not own and kind in ("verb", "ta", "teita", "adj", "noun", "katta") and rng.random() < 0.25:
+            return plain + choose(rng, ("らしい", "とのこと", "みたい", "との話", "そう") if kind != "noun"
+                                  else ("とのこと", "らしい", "との話", "と聞いた"))
         return plain
     if register == "polite":
         return polite or _polite(plain, own, rng)
@@ -121,20 +128,73 @@ def _header(slots: dict, rng: np.random.Generator, register: str) -> str:
     return choose(rng, forms).format_map(slots)
 
 
+def _joint(raw: str, register: str, rng: np.random.Generator) -> str:
+    """The clause in a form that another clause can follow in the same sentence (…ですが、 / …で、 / …し、)."""
+    text = voice(raw, register, rng)
+    if register == "polite":
+        return text + choose(rng, ("が、", "し、", "が、"))
+    kind = _ending(text)
+    if kind == "noun" or (kind == "hearsay" and not text.endswith("らしい")):
+        return text + choose(rng, ("で、", "で、", "、"))
+    if kind == "da":
+        return text[:-1] + "で、"
+    if kind == "zu":
+        return text + "、"
+    if kind == "done":
+        return text + "が、"
+    return text + choose(rng, ("し、", "が、", "けど、"))
+
+
+NARRATIVE_OPENERS = {
+    "polite": ("本日、{contact}とお電話でお話ししました。", "受付から{contact}におつなぎいただき、お話しできました。",
+               "{contact}と20分ほどお話ししました。", "本日の通話内容です。", "通話の流れに沿って書きます。"),
+    "plain": ("今日{contact}と電話で話した。", "受付経由で{contact}につないでもらって話せた。", "通話の流れで書く。",
+              "{contact}と15分くらい話した内容。", "電話の内容、時系列で。"),
+}
+NARRATIVE_STEPS = {
+    "first": ("まず、", "最初に", "冒頭で", "はじめに", "まず"),
+    "middle": ("話を聞いていくと、", "続けて", "その流れで", "途中で", "話の中で", "そのあと", "", "", ""),
+    "last": ("最後に", "最後に、", "締めに", "電話の最後に", "終わり際に"),
+}
+CALL_ORDER = ("context", "contact_history", "interest", "need", "emotion", "competition", "resonant_content", "urgency",
+              "budget", "decision_maker", "bant", "timing", "ng_topics", "next_action")
+
+
 def prose(parts, extras, slots, lead, rng, register="polite"):
     out, frags = [], {}
+    narrative = len(parts) >= 3 and rng.random() < 0.22
     if register == "polite" and rng.random() < 0.5:
         out.append(choose(rng, GREETINGS).format_map(slots))
-    if rng.random() < 0.7:
+    if narrative:
+        keyed = [(CALL_ORDER.index(p.element) + rng.normal(0, 0.8), k) for k, p in enumerate(parts)]
+        parts = [parts[k] for _, k in sorted(keyed)]
+        out.append(choose(rng, NARRATIVE_OPENERS[register]).format_map(slots))
+    elif rng.random() < 0.7:
         out.append(_header(slots, rng, register))
-    for i, part in enumerate(parts):
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        step = ""
+        if narrative and part.element != "context":
+            step = choose(rng, NARRATIVE_STEPS["first" if i == 0 or parts[i - 1].element == "context" else
+                                                 "last" if i == len(parts) - 1 else "middle"])
+        nxt = parts[i + 1] if i + 1 < len(parts) else None
+        if (nxt is not None and len(part.clauses) == 1 and len(nxt.clauses) == 1 and part.element != "context"
+                and nxt.element != "context" and rng.random() < 0.3):
+            text = step + _joint(part.clauses[0], register, rng) + voice(nxt.clauses[0], register, rng) + "。"
+            _record(frags, part, text)
+            _record(frags, nxt, text)
+            out.append(text)
+            i += 2
+            continue
         sents = []
         for j, raw in enumerate(part.clauses):
-            conn = choose(rng, CONNECTIVES) if (i or j) and rng.random() < 0.25 else ""
-            sents.append(conn + voice(raw, register, rng) + "。")
+            conn = choose(rng, CONNECTIVES) if (i or j) and not step and rng.random() < 0.25 else ""
+            sents.append((step if j == 0 else conn) + voice(raw, register, rng) + "。")
         text = "".join(sents)
         _record(frags, part, text)
         out.append(text)
+        i += 1
     out.extend(x + "。" for x in extras)
     if register == "polite" and rng.random() < 0.6:
         out.append(choose(rng, CLOSINGS))
