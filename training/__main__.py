@@ -152,13 +152,9 @@ def _evaluate_detector(args) -> int:
 
     from .detector_eval import format_report, predict_all, score, write_predictions
     from .keyword_peer import peer_states
-    from .records import RecordError, load_annotated
+    from .records import load_annotated
 
-    try:
-        gold = load_annotated(args.gold)
-    except RecordError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    gold = load_annotated(args.gold)  # a RecordError is a ValueError: main reports it and exits 2
     print(f"evaluating {len(gold)} notes from {len(args.gold)} file(s)", file=sys.stderr)
     predicted = predict_all(gold, lambda t: detect(t).states())
     ours = score(gold, predicted)

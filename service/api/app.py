@@ -7,13 +7,17 @@ import logging
 import time
 import uuid
 from contextlib import asynccontextmanager
+from typing import Annotated
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse
 
+from service.engine.scorer import Scorer
+
 from . import errors
+from .deps import scorer_dep
 from .routes import router
-from .schemas import Health
+from .schemas import ErrorResponse, Health
 from .settings import Settings
 
 log = logging.getLogger("handoff.api")
@@ -57,11 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def healthz() -> Health:
         return Health(status="ok")
 
-    @app.get("/readyz", response_model=Health, tags=["ops"], responses={503: {"model": Health}})
-    def readyz():
-        scorer = app.state.scorer
-        if scorer is None:
-            return errors.error_response(503, "model_not_loaded", getattr(app.state, "model_error", "loading"))
+    @app.get("/readyz", response_model=Health, tags=["ops"], responses={503: {"model": ErrorResponse}})
+    def readyz(scorer: Annotated[Scorer, Depends(scorer_dep)]) -> Health:
         return Health(status="ok", model_version=scorer.version)
 
     @app.get("/", include_in_schema=False)
@@ -71,9 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _load(settings: Settings):
-    from service.engine.scorer import Scorer
-
+def _load(settings: Settings) -> Scorer:
     scorer = Scorer.current(settings.models_dir)
     scorer.score("予算は未定。")  # warm GiNZA and the encoder so the first request is not the slow one
     return scorer

@@ -25,7 +25,7 @@ class ScoreRequest(BaseModel):
         {"text": EXAMPLE_NOTE, "fields": {"lead_source": "webinar", "contact_title": "manager"}, "handoff_id": "SF-0001"}]})
     text: str = Field(..., description="The handoff note exactly as typed; offsets in the response index it.")
     fields: CrmFields | None = None
-    handoff_id: str | None = Field(None, max_length=200, description="The CRM's id; when given, the scored handoff is stored.")
+    handoff_id: str | None = Field(None, max_length=200, description="The CRM's id (accepted; storing scored handoffs is not implemented yet).")
 
 
 class Evidence(BaseModel):
@@ -92,5 +92,5 @@ class ErrorResponse(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok", "loading", "unavailable"]
+    status: Literal["ok"]
     model_version: str | None = None
