@@ -126,8 +126,20 @@ def test_features_counterfactual_only_changes_the_element(trained_model):
     base = feature_dict(summary, np.zeros(3), Fields(lead_source="webinar"), 10)
     cf = feature_dict(with_present(summary, "budget"), np.zeros(3), Fields(lead_source="webinar"), 10)
     changed = {k for k in set(base) | set(cf) if base.get(k) != cf.get(k)}
-    assert changed == {"el:budget=unknown", "el:budget=present", "conf:budget", "rule:budget=counterfactual", "neg:budget",
-                       "n_present", "n_unknown"}
+    assert changed == {"el:budget=unknown", "el:budget=present", "conf:budget", "n_present", "n_unknown"}
+
+
+def test_block_scaler_weights_only_the_named_block():
+    from service.engine.scaling import BlockScaler
+
+    rng = np.random.default_rng(0)
+    rows = [{"emb:0": float(a), "emb:1": float(b), "el:x=present": float(c)}
+            for a, b, c in zip(rng.normal(size=200), rng.normal(3, 5, size=200), rng.integers(0, 2, size=200), strict=True)]
+    out = BlockScaler({"emb:": 0.2}).fit(rows).transform(rows)
+    names = BlockScaler({"emb:": 0.2}).fit(rows).feature_names_
+    stds = dict(zip(names, out.std(axis=0), strict=True))
+    assert stds["emb:0"] == pytest.approx(0.2) and stds["emb:1"] == pytest.approx(0.2)
+    assert stds["el:x=present"] == pytest.approx(1.0)
 
 
 def test_training_cli_trains_from_a_crm_csv_with_the_example_config(tmp_path, handoff_rows, capsys):

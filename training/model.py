@@ -1,4 +1,4 @@
-"""The outcome classifier: feature dicts → DictVectorizer → StandardScaler → LogisticRegression, calibrated.
+"""The outcome classifier: feature dicts → BlockScaler (vectorize, standardize, weight the embedding) → LogisticRegression, calibrated.
 
 Starts from feature dicts (no spaCy or torch object in the pickle); `random_state` is passed through, so
 the same data and seed give the same model.
@@ -14,6 +14,7 @@ import numpy as np
 @dataclass(frozen=True)
 class ModelConfig:
     C: float = 0.05
+    embedding_weight: float = 0.2  # the embedding block's weight after standardization (service/engine/scaling.py)
     calibration: str = "sigmoid"  # or "isotonic"
     cv: int = 5
     heldout_percent: int = 20
@@ -30,14 +31,13 @@ class ModelConfig:
 
 def build_classifier(config: ModelConfig):
     from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import StandardScaler
+
+    from service.engine.scaling import BlockScaler
 
     pipe = Pipeline([
-        ("vec", DictVectorizer(sparse=False, sort=True)),
-        ("scale", StandardScaler()),
+        ("vec", BlockScaler({"emb:": config.embedding_weight})),
         ("clf", LogisticRegression(C=config.C, max_iter=3000, random_state=config.seed)),
     ])
     return CalibratedClassifierCV(pipe, method=config.calibration, cv=config.cv)

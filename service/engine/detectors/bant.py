@@ -80,6 +80,7 @@ PROBLEM = (
     r"(?<!確認)(?<!ヒアリング)(?<!話)(?<!連絡)(?<!お会い)(?<!面談)(?<!回答)(?<!聞き出す)でき(?:ない|ず|ておらず|ていない|てない)|"
     r"時間(?:/|を)?(?:月|日|週)|月\d+時間|毎月\d+時間|\d+時間かか|紙(?:で|の|ベース|運用)|FAX|ファックス|電話(?:で|と)(?:受け|対応)|"
     r"エクセル管理|Excel管理|使いにくい|使いづらい|古い|老朽化|サポート終了|EOL|保守切れ|脆弱|漏洩|流出|滞留|欠品|在庫過多|"
+    r"ずれ(?:る|て|が)|ズレ|別々|毎(?:月|週|日)\d+(?:時間|日|件)|\d+時間(?:も)?(?:取られ|かか|使っ|費やし)|取られて|"
     r"取りこぼ|機会損失|対応漏れ|抜け|重複|二重|待ち時間|ムダ|無駄"
 )
 GOAL_NOUN = (
@@ -89,15 +90,29 @@ GOAL_NOUN = (
 # a goal noun alone is often the product category (「業務効率化ツール」); the customer must want it
 GOAL = (
     rf"(?:{GOAL_NOUN})(?:を|が|も)?(?:したい|させたい|を図りたい|を進めたい|が目的|を目指|が狙い|が急務|が必要|が課題|したく|できれば)|"
-    r"なくしたい|無くしたい|減らしたい|下げたい|上げたい|増やしたい|早めたい|楽にしたい|防ぎたい|止めたい|やめたい|"
-    r"(?:目的|狙い|ゴール)(?:は|:)"
+    r"なくしたい|無くしたい|減らしたい|下げたい|(?<![立持申見取仕引繰切押])上げたい|増やしたい|早めたい|楽にしたい|防ぎたい|止めたい|やめたい|"
+    r"(?:目的|狙い|ゴール|テーマ)(?:として)?(?:は|:)|(?:が|は)(?:テーマ|目的|狙い)(?:です|。|$|とのこと)|なんとかしたい|何とかしたい|終わらせたい|減らせれば|なくせれば"
 )
 VAGUE_NEED = rx(r"^(?:課題|ニーズ|困りごと|悩み|問題)(?:は|が|も)?(?:あり|ある|有り|色々|いろいろ|多い|ありそう|ある様子|あるらしい)")
 
 
+# 「改善したい点はある」 names no problem; a clause about what to avoid (地雷) is ng_topics, not need
+VAGUE_GOAL_TAIL = rx(r"^(?:点|こと|事|ところ|部分|箇所)(?:は|が|も)?(?:ある|あり|有|多|色々|いろいろ)")
+NG_CLAUSE = rx(r"地雷|NG|ＮＧ|気をつけ|気を付け|触れ(?:ない|ず)|避け(?:て|た)|禁句|タブー|(?:話題|話)は(?:出さ|しない)")
+
+
+def _in_ng_sentence(note: Note, pos: int) -> bool:
+    """The segment around pos (between 。, line breaks and the separators of one-line notes) is about NG topics."""
+    lo = max(note.text.rfind(c, 0, pos) for c in "。\n｜|/／") + 1
+    ends = [i for i in (note.text.find(c, pos) for c in "。\n｜|/／") if i >= 0]
+    return bool(NG_CLAUSE.search(note.norm_of(lo, min(ends, default=len(note.text)))))
+
+
 def _not_vague_need(note: Note, s: int, e: int, r: Reading) -> bool:
     tail = note.norm_of(s, s + 16)
-    return not VAGUE_NEED.match(tail) and not re.search(r"(?:課題|ニーズ)(?:は|が|も)?(?:あり|ある)(?:とのこと|そう|らしい)?[、。\s]*$", r.clause_text)
+    if VAGUE_NEED.match(tail) or VAGUE_GOAL_TAIL.match(note.norm_of(e, e + 12)) or _in_ng_sentence(note, s):
+        return False
+    return not re.search(r"(?:課題|ニーズ)(?:は|が|も)?(?:あり|ある)(?:とのこと|そう|らしい)?[、。\s]*$", r.clause_text)
 
 
 NEED = ElementRules(

@@ -1,0 +1,42 @@
+"""Feature dicts → a standardized matrix in which each block of features carries its own weight.
+
+The classifier sees three kinds of evidence: a few dozen detection and CRM features, and the note's
+embedding (hundreds of dimensions). Standardized side by side under one L2 penalty, the embedding's many
+small dimensions fit noise in a few thousand handoffs (held-out AUC 0.810 without it, 0.798 with it).
+Multiplying a standardized block by w < 1 is the same as penalizing its coefficients 1/w² harder, so the
+embedding still contributes what it can without drowning the detections (0.828 with w = 0.2).
+
+It lives in the engine because the pickled model refers to it when serving loads the artifact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.preprocessing import StandardScaler
+
+
+class BlockScaler(TransformerMixin, BaseEstimator):
+    """DictVectorizer + StandardScaler, then each feature multiplied by the weight of its name's prefix."""
+
+    def __init__(self, block_weights: Mapping[str, float] | None = None):
+        self.block_weights = block_weights
+
+    def fit(self, X: Sequence[Mapping[str, float]], y=None):
+        self.vec_ = DictVectorizer(sparse=False, sort=True)
+        matrix = self.vec_.fit_transform(X)
+        self.scaler_ = StandardScaler().fit(matrix)
+        self.feature_names_ = list(self.vec_.feature_names_)
+        weights = dict(self.block_weights or {})
+        self.weights_ = np.array([next((w for p, w in weights.items() if name.startswith(p)), 1.0)
+                                  for name in self.feature_names_])
+        return self
+
+    def transform(self, X: Sequence[Mapping[str, float]]) -> np.ndarray:
+        return self.scaler_.transform(self.vec_.transform(X)) * self.weights_
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.asarray(self.feature_names_, dtype=object)
