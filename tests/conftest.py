@@ -54,3 +54,18 @@ def trained_model(tmp_path_factory, handoff_rows):
     models = tmp_path_factory.mktemp("models")
     out = train([str(handoff_rows)], ModelConfig(cv=3, heldout_percent=25), models_dir=models, version="tiny-1")
     return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_database(tmp_path_factory):
+    """Apps built with default Settings store into a throwaway SQLite file, never var/handoffs.sqlite3."""
+    import os
+
+    path = tmp_path_factory.mktemp("db") / "handoffs.sqlite3"
+    previous = os.environ.get("HANDOFF_DB_URL")
+    os.environ["HANDOFF_DB_URL"] = f"sqlite:///{path}"
+    yield path
+    if previous is None:
+        os.environ.pop("HANDOFF_DB_URL", None)
+    else:
+        os.environ["HANDOFF_DB_URL"] = previous

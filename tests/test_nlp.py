@@ -28,3 +28,18 @@ def test_nlp_cache_is_bounded():
     p = Parser(cache_size=3)
     p.parse("一。二。三。四。五。")
     assert len(p._cache) == 3
+
+
+def test_parser_is_safe_under_concurrent_requests():
+    """Sudachi's tokenizer raised 'Already borrowed' when two request threads parsed at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from service.engine.nlp import Parser
+
+    parser = Parser(cache_size=4)  # a small cache, so most calls really parse
+    notes = [f"{i}月の締め作業に毎月{i}0時間かかっている。決裁は部長で次回同席。予算は{i}00万円。" for i in range(1, 41)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda t: [tok.text for s in parser.parse(t) for tok in s.doc], notes))
+    reference = Parser(cache_size=0)
+    assert results == [[tok.text for s in reference.parse(t) for tok in s.doc] for t in notes]
+    assert parser.hits + parser.misses == 40 * 3  # three sentences a note, each counted once

@@ -6,6 +6,7 @@
   promote VERSION                        make VERSION the one the service loads
   list                                   the versions, their metrics and which is current
   evaluate-detector --gold FILE...       the context detectors against annotated notes
+  export-outcomes --out FILE [--db URL]  the service's stored handoffs with outcomes, as training data
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     de.add_argument("--gold", nargs="+", required=True, help="annotated JSONL files (schema record format)")
     de.add_argument("--predictions", type=Path, help="write each note's predicted states as JSONL {id, labels}")
     de.add_argument("--no-peer", action="store_true", help="skip the keyword-peer column")
+
+    ex = sub.add_parser("export-outcomes", help="stored handoffs with outcomes as training data (JSONL or CSV)")
+    ex.add_argument("--db", help="database URL (default: $HANDOFF_DB_URL, else the service's var/handoffs.sqlite3)")
+    ex.add_argument("--out", type=Path, required=True, help="the file to write (.csv for CSV)")
+    ex.add_argument("--format", choices=("jsonl", "csv"), help="default: from the file name's suffix")
 
     args = parser.parse_args(argv)
     from service.engine.errors import EngineError
@@ -166,8 +172,32 @@ def _evaluate_detector(args) -> int:
     return 0
 
 
+def _export_outcomes(args) -> int:
+    from service.store import Store, StoreError, db_url_from_env, sqlite_file
+
+    from .export import export_outcomes
+
+    url = args.db or db_url_from_env()
+    try:
+        path = sqlite_file(url)
+        if path is not None and not path.is_file():  # opening it would create an empty database
+            print(f"error: no database at {path}", file=sys.stderr)
+            return 2
+        store = Store(url)
+        try:
+            result = export_outcomes(store, args.out, args.format)
+        finally:
+            store.dispose()
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{result.written} handoffs with outcomes written to {args.out}; "
+          f"{result.skipped} stored handoffs have no outcome yet (skipped)", file=sys.stderr)
+    return 0
+
+
 COMMANDS = {"train": _train, "evaluate": _evaluate, "compare": _compare, "promote": _promote, "list": _list,
-            "evaluate-detector": _evaluate_detector}
+            "evaluate-detector": _evaluate_detector, "export-outcomes": _export_outcomes}
 
 
 if __name__ == "__main__":

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import time
 import uuid
 from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import RedirectResponse
 
+from service.engine.policy import PolicyError, load_policy
 from service.engine.scorer import Scorer
 
 from . import errors
 from .deps import scorer_dep
+from .errors import ServiceError
 from .routes import router
-from .schemas import ErrorResponse, Health
+from .schemas import ErrorResponse, Health, ReloadResponse
 from .settings import Settings
 
 log = logging.getLogger("handoff.api")
@@ -29,6 +32,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.scorer = None
+        app.state.policy = load_policy(settings.policy_file)  # a bad policy stops startup with its reason
+        app.state.reload_lock = asyncio.Lock()
+        app.state.store = await asyncio.to_thread(_open_store, app, settings)
         if settings.load_model:
             try:
                 app.state.scorer = await asyncio.to_thread(_load, settings)
@@ -36,7 +42,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except Exception as exc:  # noqa: BLE001 - reported by /readyz and 503s, the process stays up
                 app.state.model_error = str(exc)
                 log.error("model not loaded: %s", exc)
+        _on_sighup(app)
         yield
+        if app.state.store is not None:
+            app.state.store.dispose()
 
     app = FastAPI(title="Handoff context API", version="1", lifespan=lifespan,
                   description="IS→FS引き継ぎメモの文脈を読み、スコアと不足している文脈を返します。")
@@ -65,11 +74,71 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def readyz(scorer: Annotated[Scorer, Depends(scorer_dep)]) -> Health:
         return Health(status="ok", model_version=scorer.version)
 
+    from . import web  # the live note-feedback page (service/web/)
+
+    app.mount("/static", web.static_files(), name="static")
+
     @app.get("/", include_in_schema=False)
     def root():
-        return RedirectResponse("/docs")
+        return web.index_response()
 
     return app
+
+
+async def reload_model(app: FastAPI) -> ReloadResponse:
+    """Load the registry's current version and the policy file beside the running ones, then swap both.
+
+    Requests hold the Scorer their dependency returned, so the ones in flight finish on the old model; the
+    swap itself is one attribute assignment. Concurrent reloads queue on a lock.
+    """
+    settings: Settings = app.state.settings
+    async with app.state.reload_lock:
+        try:
+            policy = load_policy(settings.policy_file)
+        except PolicyError as exc:
+            raise ServiceError(422, exc.code, f"policy not reloaded, the running one stays: {exc}") from exc
+        try:
+            scorer = await asyncio.to_thread(_load, settings)
+        except Exception as exc:  # noqa: BLE001 - the running model keeps serving
+            raise ServiceError(503, "model_not_loaded", f"model not reloaded, the running one stays: {exc}") from exc
+        previous = app.state.scorer.version if app.state.scorer is not None else None
+        app.state.scorer, app.state.policy = scorer, policy
+        app.state.model_error = None
+    log.info("reloaded: model %s (was %s), policy %s", scorer.version, previous, policy.source)
+    return ReloadResponse(model_version=scorer.version, previous_version=previous, policy_source=policy.source)
+
+
+def _on_sighup(app: FastAPI) -> None:
+    """`kill -HUP <pid>` reloads like POST /v1/admin/reload (only where the loop runs in the main thread)."""
+    loop = asyncio.get_running_loop()
+
+    def handler() -> None:
+        task = loop.create_task(reload_model(app))
+        task.add_done_callback(lambda t: t.exception() and log.error("SIGHUP reload failed: %s", t.exception()))
+
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not the main thread (tests), or Windows
+        loop.add_signal_handler(signal.SIGHUP, handler)
+
+
+def _open_store(app: FastAPI, settings: Settings):
+    from service.store import Store, StoreUnavailable, db_url_from_env
+
+    url = settings.db_url or db_url_from_env()
+    try:
+        store = Store(url)
+        store.create_schema()
+    except StoreUnavailable as exc:
+        app.state.store_error = str(exc)
+        log.error("database not available (%s): scoring works, storing handoffs and outcomes returns 503", exc)
+        return None
+    log.info("database: %s", _redact(url))
+    return store
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _load(settings: Settings) -> Scorer:

@@ -1,4 +1,4 @@
-"""Dependencies: settings, the loaded scorer, API-key checking (constant-time)."""
+"""Dependencies: settings, the loaded scorer and store, API-key checking (constant-time)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hmac
 
 from fastapi import Request
 
+from service.engine.policy import Policy
 from service.engine.scorer import Scorer
 
 from .errors import ServiceError
@@ -17,6 +18,7 @@ def settings_dep(request: Request) -> Settings:
 
 
 def scorer_dep(request: Request) -> Scorer:
+    """The model at the time the request started: a reload swaps app.state.scorer, in-flight requests keep theirs."""
     scorer = getattr(request.app.state, "scorer", None)
     if scorer is None:
         reason = getattr(request.app.state, "model_error", None) or "the model is still loading"
@@ -24,10 +26,37 @@ def scorer_dep(request: Request) -> Scorer:
     return scorer
 
 
+def policy_dep(request: Request) -> Policy:
+    return getattr(request.app.state, "policy", None) or Policy()
+
+
+def store_dep(request: Request):
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        reason = getattr(request.app.state, "store_error", None) or "the database is not configured"
+        raise ServiceError(503, "store_unavailable", f"データベースに接続できません: {reason}")
+    return store
+
+
+def _matches(given: str, keys: list[str]) -> bool:
+    # compare against every key, so the time taken does not say which one (or how many) matched
+    return sum(hmac.compare_digest(given.encode(), k.encode()) for k in keys) > 0
+
+
 def require_key(request: Request) -> None:
-    keys: list[str] = request.app.state.settings.api_keys
-    if not keys:
+    settings: Settings = request.app.state.settings
+    if not settings.keys_configured:
+        return  # loopback-only mode (service/__main__.py refuses other hosts)
+    if not _matches(request.headers.get("x-api-key", ""), settings.api_keys + settings.admin_keys):
+        raise ServiceError(401, "unauthorized", "a valid X-API-Key header is required")
+
+
+def require_admin(request: Request) -> None:
+    settings: Settings = request.app.state.settings
+    if not settings.keys_configured:
         return
     given = request.headers.get("x-api-key", "")
-    if not any(hmac.compare_digest(given.encode(), k.encode()) for k in keys):
-        raise ServiceError(401, "unauthorized", "a valid X-API-Key header is required")
+    if not _matches(given, settings.admin_keys):
+        if _matches(given, settings.api_keys):
+            raise ServiceError(403, "forbidden", "this key may not call admin endpoints; use a key from HANDOFF_ADMIN_KEYS")
+        raise ServiceError(401, "unauthorized", "a valid admin X-API-Key header is required")

@@ -1,70 +1,184 @@
-"""The /v1 routes. Thin: validate, call the engine's Scorer, shape the response."""
+"""The /v1 routes. Thin: validate, call the engine's Scorer and the store, shape the response."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path, Request, Response
+from pydantic import ValidationError
 
 from service.engine.elements import BY_ID, ELEMENTS
+from service.engine.errors import EngineError
+from service.engine.policy import Policy, PolicyError, PolicyResult
 from service.engine.scorer import Scorer, ScoreResult
+from service.store import HandoffNotFound, StoreUnavailable
 
-from .deps import require_key, scorer_dep, settings_dep
+from .deps import policy_dep, require_admin, require_key, scorer_dep, settings_dep, store_dep
 from .errors import ServiceError
 from .schemas import (
+    HANDOFF_ID_PATTERN,
+    BatchItem,
+    BatchRequest,
+    BatchResponse,
+    BlockingReason,
     ElementInfo,
     ElementResult,
+    ErrorBody,
     ErrorResponse,
     Evidence,
+    HandoffRecord,
     ModelCard,
+    OutcomeRequest,
+    OutcomeResponse,
+    PolicyReport,
+    ReloadResponse,
     ScoreRequest,
     ScoreResponse,
     Suggestion,
 )
 from .settings import Settings
 
+log = logging.getLogger("handoff.api")
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
 ScorerDep = Annotated[Scorer, Depends(scorer_dep)]
 SettingsDep = Annotated[Settings, Depends(settings_dep)]
-ERRORS: dict[int | str, dict] = {status: {"model": ErrorResponse} for status in (400, 401, 413, 422, 503)}
+PolicyDep = Annotated[Policy, Depends(policy_dep)]
+HandoffId = Annotated[str, Path(min_length=1, max_length=200, pattern=HANDOFF_ID_PATTERN, description="the CRM's handoff id")]
 
 
-@router.post("/score", response_model=ScoreResponse, responses=ERRORS, summary="Score a handoff note")
-def score(req: ScoreRequest, scorer: ScorerDep, settings: SettingsDep) -> ScoreResponse:
+def _errors(*statuses: int) -> dict[int | str, dict]:
+    return {status: {"model": ErrorResponse} for status in (401, 422, *statuses)}
+
+
+@router.post("/score", response_model=ScoreResponse, responses=_errors(400, 413, 503), summary="Score a handoff note")
+def score(req: ScoreRequest, request: Request, scorer: ScorerDep, settings: SettingsDep, policy: PolicyDep) -> ScoreResponse:
     """Probability that the handoff becomes an opportunity, a 0–100 score and band, the twelve elements with
-    evidence, and the missing context ranked by how much capturing it would raise the probability."""
-    return _score(req, scorer, settings)
+    evidence, the missing context ranked by how much capturing it would raise the probability, and whether the
+    deployment's policy lets it pass. With `handoff_id`, the note and its score are stored for the outcome."""
+    return _score(req, scorer, settings, policy, store=request.app.state if req.handoff_id else None)
 
 
-@router.post("/analyze", response_model=ScoreResponse, responses=ERRORS, summary="Analyse a note while it is typed")
-def analyze(req: ScoreRequest, scorer: ScorerDep, settings: SettingsDep) -> ScoreResponse:
-    """The fast path for live typing: same elements, suggestions and score; nothing is stored."""
-    return _score(req, scorer, settings)
+@router.post("/score/batch", response_model=BatchResponse, responses=_errors(400, 413, 503), summary="Score up to 100 notes")
+def score_batch(req: BatchRequest, request: Request, scorer: ScorerDep, settings: SettingsDep,
+                policy: PolicyDep) -> BatchResponse:
+    """Results in the order of `items`; an item that is malformed or fails is reported in its place
+    (`ok: false` with the error it would have had alone) and the others are still scored."""
+    if len(req.items) > settings.max_batch:
+        raise ServiceError(413, "batch_too_large", f"batch has {len(req.items)} items; the limit is {settings.max_batch}")
+    results = []
+    for i, raw in enumerate(req.items):
+        try:
+            item = ScoreRequest.model_validate(raw)
+            result = _score(item, scorer, settings, policy, store=request.app.state if item.handoff_id else None)
+            results.append(BatchItem(index=i, ok=True, result=result))
+        except ValidationError as exc:
+            detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
+            results.append(BatchItem(index=i, ok=False, error=ErrorBody(code="invalid_request", message=detail)))
+        except ServiceError as exc:
+            results.append(BatchItem(index=i, ok=False, error=ErrorBody(code=exc.code, message=exc.message)))
+        except EngineError as exc:
+            results.append(BatchItem(index=i, ok=False, error=ErrorBody(code=exc.code, message=str(exc))))
+    return BatchResponse(results=results)
 
 
-@router.get("/elements", response_model=list[ElementInfo], summary="The element catalogue")
+@router.post("/analyze", response_model=ScoreResponse, responses=_errors(400, 413, 503), summary="Analyse a note while it is typed")
+def analyze(req: ScoreRequest, scorer: ScorerDep, settings: SettingsDep, policy: PolicyDep) -> ScoreResponse:
+    """The fast path for live typing: the same elements, suggestions, score and policy; nothing is stored."""
+    return _score(req, scorer, settings, policy, store=None)
+
+
+@router.put("/handoffs/{handoff_id}/outcome", response_model=OutcomeResponse, responses=_errors(404, 503),
+            summary="Report the deal's outcome and field sales' feedback")
+def put_outcome(handoff_id: HandoffId, req: OutcomeRequest, request: Request, response: Response) -> OutcomeResponse:
+    """Idempotent: the same outcome sent twice is stored once (`unchanged`); a different one replaces it
+    (`updated`). 201 the first time. The handoff must have been scored with this `handoff_id`."""
+    bad = [e for e in req.helpful_elements + req.missing_elements if e not in BY_ID]
+    if bad:
+        raise ServiceError(422, "unknown_element", f"unknown element ids {bad}; GET /v1/elements lists them")
+    store = store_dep(request)
+    try:
+        record, status = store.put_outcome(handoff_id, req.model_dump(mode="json"))
+    except ValueError as exc:  # the store's own check of the outcome (dates, consistency)
+        raise ServiceError(422, "invalid_request", str(exc)) from exc
+    except HandoffNotFound as exc:
+        raise ServiceError(404, "handoff_not_found", f"handoff {handoff_id!r} was never scored with this id; "
+                                                     "send it to POST /v1/score with handoff_id first") from exc
+    except StoreUnavailable as exc:
+        raise ServiceError(503, "store_unavailable", f"データベースに書き込めません。nothing was stored: {exc}") from exc
+    response.status_code = 201 if status == "created" else 200
+    return OutcomeResponse(status=status, handoff=HandoffRecord.model_validate(record))
+
+
+@router.get("/handoffs/{handoff_id}", response_model=HandoffRecord, responses=_errors(404, 503),
+            summary="A stored handoff: its note, its score at the time, its outcome")
+def get_handoff(handoff_id: HandoffId, request: Request) -> HandoffRecord:
+    store = store_dep(request)
+    try:
+        record = store.get_handoff(handoff_id)
+    except StoreUnavailable as exc:
+        raise ServiceError(503, "store_unavailable", f"データベースに接続できません: {exc}") from exc
+    if record is None:
+        raise ServiceError(404, "handoff_not_found", f"no stored handoff {handoff_id!r}")
+    return HandoffRecord.model_validate(record)
+
+
+@router.get("/elements", response_model=list[ElementInfo], responses=_errors(), summary="The element catalogue")
 def elements() -> list[ElementInfo]:
     return [ElementInfo(id=e.id, name_ja=e.name_ja, description_ja=e.description_ja, question_ja=e.question_ja, core=e.core)
             for e in ELEMENTS]
 
 
-@router.get("/model", response_model=ModelCard, responses=ERRORS, summary="The current model's card")
+@router.get("/model", response_model=ModelCard, responses=_errors(503), summary="The current model's card")
 def model(scorer: ScorerDep) -> ModelCard:
     meta = scorer.artifact.meta
     return ModelCard(version=meta["version"], trained_at=meta["trained_at"], metrics=meta["metrics"],
                      encoder=meta["encoder"], data=meta["data"])
 
 
-def _score(req: ScoreRequest, scorer: Scorer, settings: Settings) -> ScoreResponse:
+@router.post("/admin/reload", response_model=ReloadResponse, responses=_errors(403, 503),
+             dependencies=[Depends(require_admin)], summary="Switch to the registry's current model and re-read the policy")
+async def admin_reload(request: Request) -> ReloadResponse:
+    """Loads the version `models/registry.json` names (and the policy file) beside the running one, then swaps
+    them in one step: requests already running finish on the old model, none fails. A model or policy that
+    does not load leaves the running ones in place (503 / 422)."""
+    from .app import reload_model
+
+    return await reload_model(request.app)
+
+
+def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy, store) -> ScoreResponse:
     if not req.text.strip():
         raise ServiceError(422, "empty_note", "メモが空です。the note is empty or whitespace only")
     if len(req.text) > settings.max_note_chars:
         raise ServiceError(413, "note_too_long", f"note is {len(req.text)} characters; the limit is {settings.max_note_chars}")
-    result = scorer.score(req.text, req.fields.model_dump() if req.fields else None)
-    return to_response(result)
+    if req.policy is not None:
+        try:
+            policy = Policy.from_mapping(req.policy.model_dump(), source="request")
+        except PolicyError as exc:
+            raise ServiceError(422, "unknown_element", str(exc)) from exc
+    fields = req.fields.model_dump(exclude_none=True) if req.fields else None
+    result = scorer.score(req.text, fields)
+    states = {el: d.state.value for el, d in result.detections.detections.items()}
+    response = to_response(result, policy.evaluate(states, result.score), req.handoff_id)
+    if store is not None:
+        _save(store, req, fields, response, states)
+    return response
 
 
-def to_response(result: ScoreResult) -> ScoreResponse:
+def _save(state, req: ScoreRequest, fields: dict | None, response: ScoreResponse, states: dict[str, str]) -> None:
+    store = getattr(state, "store", None)
+    if store is None:
+        raise ServiceError(503, "store_unavailable", "データベースに接続できません。the handoff was not stored; retry later")
+    try:
+        store.save_scored(req.handoff_id, req.text, fields, {"score": response.score, "probability": response.probability,
+                                                              "band": response.band, "model_version": response.model_version,
+                                                              "states": states})
+    except StoreUnavailable as exc:
+        raise ServiceError(503, "store_unavailable", f"データベースに書き込めません。nothing was stored: {exc}") from exc
+
+
+def to_response(result: ScoreResult, verdict: PolicyResult, handoff_id: str | None = None) -> ScoreResponse:
     elements = {
         el: ElementResult(name_ja=BY_ID[el].name_ja, state=d.state.value, confidence=d.confidence, value=d.value, rule=d.rule,
                           evidence=[Evidence(start=e.start, end=e.end, text=e.text, start_utf16=e.start_utf16,
@@ -74,9 +188,15 @@ def to_response(result: ScoreResult) -> ScoreResponse:
     warnings = []
     if sum(d.state.value == "present" for d in result.detections.detections.values()) <= 1:
         warnings.append("文脈がほとんどありません。提案されている質問をお客様に確認してください。")
+    p = verdict.policy
     return ScoreResponse(
         score=result.score, probability=result.probability, band=result.band, elements=elements,
         suggestions=[Suggestion(element=s.element, name_ja=s.name_ja, state=s.state, gain=s.gain, question_ja=s.question_ja)
                      for s in result.suggestions],
+        policy=PolicyReport(pass_ready=verdict.pass_ready, required=list(p.required), min_score=p.min_score,
+                            unknown_counts=p.unknown_counts, source=p.source,
+                            reasons=[BlockingReason(element=r.element, kind=r.kind, message_ja=r.message_ja)
+                                     for r in verdict.reasons]),
         model_version=result.model_version, warnings=warnings, elapsed_ms=round(result.detections.elapsed_ms, 1),
+        handoff_id=handoff_id,
     )

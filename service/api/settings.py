@@ -10,28 +10,52 @@ from pydantic import BaseModel, Field
 from service.engine.artifact import MODELS_DIR
 from service.engine.text import MAX_NOTE_CHARS
 
+from .schemas import MAX_BATCH
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_POLICY = ROOT / "policy.toml"
+
+
+def _keys(env: dict, name: str) -> list[str]:
+    keys = [k.strip() for k in env.get(name, "").split(",") if k.strip()]
+    if env.get(f"{name}_FILE"):
+        keys += [k.strip() for k in Path(env[f"{name}_FILE"]).read_text().splitlines() if k.strip()]
+    return keys
+
 
 class Settings(BaseModel):
     models_dir: Path = MODELS_DIR
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = 1
     max_note_chars: int = MAX_NOTE_CHARS
     max_body_bytes: int = 2_000_000
+    max_batch: int = MAX_BATCH
     log_note_text: bool = False
     load_model: bool = True  # tests may start the app without a model to check 503s
     api_keys: list[str] = Field(default_factory=list)
+    admin_keys: list[str] = Field(default_factory=list)  # may call /v1/admin/*; also accepted as API keys
+    db_url: str | None = None  # None: the embedded SQLite file (service.store.DEFAULT_DB_URL)
+    policy_file: Path | None = DEFAULT_POLICY if DEFAULT_POLICY.exists() else None
 
     @classmethod
     def from_env(cls) -> Settings:
-        env = os.environ
-        keys = [k.strip() for k in env.get("HANDOFF_API_KEYS", "").split(",") if k.strip()]
-        if env.get("HANDOFF_API_KEYS_FILE"):
-            keys += [k.strip() for k in Path(env["HANDOFF_API_KEYS_FILE"]).read_text().splitlines() if k.strip()]
+        env = dict(os.environ)
+        policy = env.get("HANDOFF_POLICY_FILE")
         return cls(
             models_dir=Path(env.get("HANDOFF_MODELS_DIR", MODELS_DIR)),
             host=env.get("HOST", "127.0.0.1"),
             port=int(env.get("PORT", "8000")),
+            workers=int(env.get("HANDOFF_WORKERS", "1")),
             max_note_chars=int(env.get("HANDOFF_MAX_NOTE_CHARS", MAX_NOTE_CHARS)),
+            max_batch=min(MAX_BATCH, int(env.get("HANDOFF_MAX_BATCH", MAX_BATCH))),
             log_note_text=env.get("HANDOFF_LOG_NOTE_TEXT", "") == "1",
-            api_keys=keys,
+            api_keys=_keys(env, "HANDOFF_API_KEYS"),
+            admin_keys=_keys(env, "HANDOFF_ADMIN_KEYS"),
+            db_url=env.get("HANDOFF_DB_URL") or None,
+            policy_file=(Path(policy) if policy else None) if "HANDOFF_POLICY_FILE" in env else cls.model_fields["policy_file"].default,
         )
+
+    @property
+    def keys_configured(self) -> bool:
+        return bool(self.api_keys or self.admin_keys)

@@ -29,6 +29,7 @@ class Embedder:
         self.name_or_path = name_or_path or encoder_setting()
         self._model = None
         self._lock = threading.Lock()
+        self._encode_lock = threading.Lock()
 
     @property
     def model(self):
@@ -46,8 +47,10 @@ class Embedder:
         return self._model
 
     def encode(self, texts: list[str], batch_size: int = 256) -> np.ndarray:
-        vecs = self.model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True,
-                                 show_progress_bar=False)
+        model = self.model
+        with self._encode_lock:  # the Rust tokenizer is not re-entrant across threads either (see nlp.Parser)
+            vecs = model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True, normalize_embeddings=True,
+                                show_progress_bar=False)
         return np.asarray(vecs, dtype=np.float32)
 
     @cached_property

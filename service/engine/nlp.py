@@ -46,7 +46,10 @@ class Parser:
         self.cache_size = cache_size
         self._nlp: Language | None = None
         self._cache: OrderedDict[str, Doc] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the cache and the counters
+        # Sudachi's tokenizer (Rust, inside spaCy's Japanese make_doc) refuses to be entered from two threads at
+        # once ("RuntimeError: Already borrowed" under concurrent requests), so parsing is serialized
+        self._parse_lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
@@ -74,11 +77,13 @@ class Parser:
                 if doc is not None:
                     self._cache.move_to_end(t)
                     found[t] = doc
-        missing = list(dict.fromkeys(t for t in texts if t not in found))
-        self.hits += len(texts) - len(missing)
-        self.misses += len(missing)
+            missing = list(dict.fromkeys(t for t in texts if t not in found))
+            self.hits += len(texts) - len(missing)
+            self.misses += len(missing)
         if missing:
-            parsed = dict(zip(missing, self.nlp.pipe(missing), strict=True))
+            nlp = self.nlp
+            with self._parse_lock:
+                parsed = dict(zip(missing, nlp.pipe(missing), strict=True))
             found.update(parsed)
             with self._lock:
                 self._cache.update(parsed)
