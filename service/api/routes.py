@@ -88,7 +88,9 @@ def analyze(req: ScoreRequest, scorer: ScorerDep, settings: SettingsDep, policy:
     return _score(req, scorer, settings, policy, store=None)
 
 
-@router.put("/handoffs/{handoff_id}/outcome", response_model=OutcomeResponse, responses=_errors(404, 503),
+@router.put("/handoffs/{handoff_id}/outcome", response_model=OutcomeResponse,
+            responses={201: {"model": OutcomeResponse, "description": "the first outcome for this handoff, stored"},
+                       **_errors(400, 404, 413, 503)},
             summary="Report the deal's outcome and field sales' feedback")
 def put_outcome(handoff_id: HandoffId, req: OutcomeRequest, request: Request, response: Response) -> OutcomeResponse:
     """Idempotent: the same outcome sent twice is stored once (`unchanged`); a different one replaces it
