@@ -195,3 +195,14 @@ def test_every_route_documents_a_response_model_and_examples(client):
             if body:
                 body_ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
                 assert schemas[body_ref].get("examples"), f"{method} {path}: request has no example"
+
+
+@pytest.mark.parametrize("enabled", [False, True])
+def test_note_text_reaches_the_log_only_when_enabled(tmp_path, caplog, enabled):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="handoff.api")
+    with TestClient(create_app(Settings(log_note_text=enabled, db_url=f"sqlite:///{tmp_path / 'db'}"))) as c:
+        c.post("/v1/analyze", json={"text": "秘密の株式会社テスト様、決裁は部長。"}, headers={"X-Request-ID": "req-42"})
+    assert ("秘密の株式会社テスト" in caplog.text) is enabled
+    assert "request_id=req-42" in caplog.text

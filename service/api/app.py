@@ -17,7 +17,7 @@ from service.engine.policy import PolicyError, load_policy
 from service.engine.scorer import Scorer
 
 from . import errors
-from .deps import scorer_dep
+from .deps import REQUEST_ID, scorer_dep
 from .errors import ServiceError
 from .routes import router
 from .schemas import ErrorResponse, Health, ReloadResponse
@@ -55,7 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def request_context(request: Request, call_next):
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:12]
+        request_id = (request.headers.get("x-request-id") or uuid.uuid4().hex[:12])[:64]
+        REQUEST_ID.set(request_id)
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > settings.max_body_bytes:
             return errors.error_response(413, "body_too_large", f"request body over {settings.max_body_bytes} bytes")

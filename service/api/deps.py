@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from contextvars import ContextVar
 
 from fastapi import Request
 
@@ -11,6 +12,8 @@ from service.engine.scorer import Scorer
 
 from .errors import ServiceError
 from .settings import Settings
+
+REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="-")  # set by app.request_context
 
 
 def settings_dep(request: Request) -> Settings:

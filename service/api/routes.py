@@ -14,7 +14,7 @@ from service.engine.policy import Policy, PolicyError, PolicyResult
 from service.engine.scorer import Scorer, ScoreResult
 from service.store import HandoffNotFound, StoreUnavailable
 
-from .deps import policy_dep, require_admin, require_key, scorer_dep, settings_dep, store_dep
+from .deps import REQUEST_ID, policy_dep, require_admin, require_key, scorer_dep, settings_dep, store_dep
 from .errors import ServiceError
 from .schemas import (
     HANDOFF_ID_PATTERN,
@@ -160,6 +160,8 @@ def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy
         except PolicyError as exc:
             raise ServiceError(422, "unknown_element", str(exc)) from exc
     fields = req.fields.model_dump(exclude_none=True) if req.fields else None
+    if settings.log_note_text:  # off by default: notes name people and companies
+        log.info("request_id=%s note=%r", REQUEST_ID.get(), req.text)
     result = scorer.score(req.text, fields)
     states = {el: d.state.value for el, d in result.detections.detections.items()}
     response = to_response(result, policy.evaluate(states, result.score), req.handoff_id)
