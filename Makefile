@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test test-fast evaluate bench lint clean
+.PHONY: install serve test test-fast evaluate bench lint clean browser-deps
 
 install: $(STAMP)
 
@@ -19,7 +19,12 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(PY) -m service
 
-test: $(STAMP)
+# the page tests drive Debian's Chromium through Playwright (`playwright install` is not used)
+browser-deps:
+	@test -x /usr/bin/chromium || { SUDO=$$( [ "$$(id -u)" = 0 ] || ! command -v sudo >/dev/null || echo sudo ); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y chromium fonts-noto-cjk; }
+
+test: $(STAMP) browser-deps
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
@@ -162,9 +163,11 @@ def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy
     fields = req.fields.model_dump(exclude_none=True) if req.fields else None
     if settings.log_note_text:  # off by default: notes name people and companies
         log.info("request_id=%s note=%r", REQUEST_ID.get(), req.text)
+    start = time.perf_counter()
     result = scorer.score(req.text, fields)
+    elapsed_ms = (time.perf_counter() - start) * 1000
     states = {el: d.state.value for el, d in result.detections.detections.items()}
-    response = to_response(result, policy.evaluate(states, result.score), req.handoff_id)
+    response = to_response(result, policy.evaluate(states, result.score), req.handoff_id, elapsed_ms)
     if store is not None:
         _save(store, req, fields, response, states)
     return response
@@ -182,7 +185,8 @@ def _save(state, req: ScoreRequest, fields: dict | None, response: ScoreResponse
         raise ServiceError(503, "store_unavailable", f"データベースに書き込めません。nothing was stored: {exc}") from exc
 
 
-def to_response(result: ScoreResult, verdict: PolicyResult, handoff_id: str | None = None) -> ScoreResponse:
+def to_response(result: ScoreResult, verdict: PolicyResult, handoff_id: str | None = None,
+                elapsed_ms: float | None = None) -> ScoreResponse:
     elements = {
         el: ElementResult(name_ja=BY_ID[el].name_ja, state=d.state.value, confidence=d.confidence, value=d.value, rule=d.rule,
                           evidence=[Evidence(start=e.start, end=e.end, text=e.text, start_utf16=e.start_utf16,
@@ -201,6 +205,6 @@ def to_response(result: ScoreResult, verdict: PolicyResult, handoff_id: str | No
                             unknown_counts=p.unknown_counts, source=p.source,
                             reasons=[BlockingReason(element=r.element, kind=r.kind, message_ja=r.message_ja)
                                      for r in verdict.reasons]),
-        model_version=result.model_version, warnings=warnings, elapsed_ms=round(result.detections.elapsed_ms, 1),
+        model_version=result.model_version, warnings=warnings, elapsed_ms=round(result.detections.elapsed_ms if elapsed_ms is None else elapsed_ms, 1),
         handoff_id=handoff_id,
     )

@@ -107,7 +107,7 @@ class ScoreResponse(BaseModel):
     policy: PolicyReport
     model_version: str
     warnings: list[str]
-    elapsed_ms: float
+    elapsed_ms: float = Field(..., description="server time to read and score the note (parse, detect, encode, model)")
     handoff_id: str | None = Field(None, description="echoed when given; the handoff is stored under it")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -69,9 +70,14 @@ def feature_dict(summary: Summary, embedding: np.ndarray | None, fields: Fields,
     feats["n_unknown"] = float(n_unknown)
     feats["len_log"] = math.log1p(text_length)
     if embedding is not None:
-        feats.update({f"emb:{i}": float(x) for i, x in enumerate(embedding)})
+        feats.update(zip(_embedding_names(len(embedding)), np.asarray(embedding).tolist(), strict=True))
     feats.update(field_features(fields))
     return feats
+
+
+@lru_cache(maxsize=4)
+def _embedding_names(dimension: int) -> tuple[str, ...]:
+    return tuple(f"emb:{i}" for i in range(dimension))
 
 
 def field_features(fields: Fields) -> dict[str, float]:

@@ -15,6 +15,7 @@ from .elements import BY_ID, State
 from .embedder import Embedder
 from .features import Fields, Summary, feature_dict, summarize, with_present
 from .nlp import Parser, default_parser
+from .predict import Predictor
 
 BANDS = ((80, "A"), (60, "B"), (35, "C"), (0, "D"))  # on the 0–100 score
 
@@ -44,6 +45,7 @@ class Scorer:
         self.embedder = embedder
         self.parser = parser or default_parser()
         self._quantiles = list(artifact.meta["score_quantiles"])
+        self._predictor = Predictor(artifact.estimator)
 
     @classmethod
     def from_dir(cls, path: str | Path, embedder: Embedder | None = None, parser: Parser | None = None) -> Scorer:
@@ -65,7 +67,7 @@ class Scorer:
         embedding = self.embedder.encode([text])[0]
         missing = _missing(summary)
         variants = [summary] + [with_present(summary, el) for el in missing]
-        probs = self.artifact.estimator.predict_proba([feature_dict(v, embedding, fields, len(text)) for v in variants])[:, 1]
+        probs = self._predictor_of_model().positive_proba([feature_dict(v, embedding, fields, len(text)) for v in variants])
         p = float(probs[0])
         suggestions = sorted(
             (self._suggestion(el, summary, float(q) - p) for el, q in zip(missing, probs[1:], strict=True)),
@@ -74,6 +76,11 @@ class Scorer:
         score = self.to_score(p)
         return ScoreResult(round(p, 4), score, band_of(score), detections, tuple(s for s in suggestions if s.gain > 0),
                            self.version)
+
+    def _predictor_of_model(self) -> Predictor:
+        if self._predictor.estimator is not self.artifact.estimator:  # the artifact was swapped (tests do)
+            self._predictor = Predictor(self.artifact.estimator)
+        return self._predictor
 
     def to_score(self, probability: float) -> int:
         """0–100: the share of held-out handoffs this one scores above (the percentile of its probability)."""

@@ -1,9 +1,9 @@
 // The live note-feedback page: POST /v1/analyze while the rep types, then the score, the twelve elements,
 // the evidence highlighted behind the textarea and the questions to ask. No build step, no dependencies.
-import { STATE_JA, crmSummary, mapSpans, ruleJa, segments, spansAt, spansOf } from "./spans.js";
+import { STATE_JA, crmSummary, mapSpans, ruleJa, segments, spansAt, spansOf, valueJa } from "./spans.js";
 
 const DEBOUNCE_MS = 400;
-const TIMEOUT_MS = 8000;
+const TIMEOUT_MS = 10000; // a cold 20,000-character note takes seconds; live edits take tens of milliseconds
 const RETRY_MS = [2000, 3000, 5000, 8000, 10000]; // reconnect attempts while the server is down
 const TOP_SUGGESTIONS = 3;
 const SENTENCE_END = /[。！？!?\n]$/;
@@ -318,7 +318,7 @@ function describe(id) {
   if (!el) return [info?.description_ja || nameOf(id)];
   const lines = [`${el.name_ja}: ${STATE_JA[el.state]}`];
   if (el.state !== "absent") lines.push(`判定: ${ruleJa(el.rule)}（${el.rule}、確信度 ${Math.round(el.confidence * 100)}%）`);
-  if (el.value) lines.push(`読み取った値: ${el.value}`);
+  if (el.value) lines.push(`読み取った内容: ${valueJa(id, el.value)}`);
   for (const ev of el.evidence) lines.push(`根拠: 「${ev.text}」`);
   if (el.state !== "present" && info) lines.push(`確認する質問: ${info.question_ja}`);
   if (el.state === "absent" && info) lines.push(info.description_ja);

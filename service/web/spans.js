@@ -17,6 +17,21 @@ const RULES_JA = [
   [/^none$/, "該当する記載が見つかりません"],
 ];
 
+// what the detectors read as a present element's value (service/engine/detectors/values.py)
+const VALUES_JA = {
+  urgency: { high: "高い", mid: "中くらい", low: "低い" },
+  decision_maker: { attends: "決裁者が同席・接触可", not_attending: "決裁者は同席しない" },
+  budget: { secured: "確保済み・規模あり", planned: "申請・予算化の予定", none: "予算なし" },
+  timing: { near: "近い（半年以内など）", far: "先（来年度以降など）" },
+  competition: { comparing: "他社と比較中", incumbent: "既存の仕組みあり", none: "競合なし" },
+  next_action: { fixed: "日時が確定" },
+  resonant_content: { positive: "反応が良い", flat: "反応が薄い" },
+};
+
+export function valueJa(element, value) {
+  return VALUES_JA[element]?.[value] || (value === "stated" ? "記載あり" : value);
+}
+
 export function ruleJa(rule) {
   const hit = RULES_JA.find(([re]) => re.test(rule || ""));
   return hit ? hit[1] : "判定ルール";
