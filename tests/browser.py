@@ -4,11 +4,9 @@ and bench/screenshot.py. `playwright install` is not used: `make browser-deps` i
 from __future__ import annotations
 
 import os
-import socket
 import threading
-import time
 
-import httpx
+from tests.live import free_port, wait_ready
 
 CHROMIUM = os.environ.get("HANDOFF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -17,12 +15,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ThreadServer:
@@ -42,16 +34,11 @@ class ThreadServer:
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name=f"uvicorn-{self.port}", daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self._thread.is_alive():
-                raise RuntimeError(f"uvicorn on port {self.port} exited during startup")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
+        state = wait_ready(self.url, self._thread.is_alive, timeout)
+        if state == "ready":
+            return self
+        if state == "exited":
+            raise RuntimeError(f"uvicorn on port {self.port} exited during startup")
         self.stop()
         raise RuntimeError(f"server not ready on {self.url} after {timeout:.0f} s")
 

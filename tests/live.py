@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -18,6 +21,36 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def copy_models(dest: Path, versions: list[str]) -> Path:
+    """A models directory holding the committed model under each name in `versions` (the first current)."""
+    current = json.loads((ROOT / "models/registry.json").read_text())["current"]
+    for version in versions:
+        shutil.copytree(ROOT / "models" / current, dest / version)
+        meta_path = dest / version / "meta.json"
+        meta = json.loads(meta_path.read_text())
+        meta["version"] = version
+        meta_path.write_text(json.dumps(meta))
+    if (ROOT / "models/encoder").exists():
+        shutil.copytree(ROOT / "models/encoder", dest / "encoder")
+    (dest / "registry.json").write_text(json.dumps({"current": versions[0]}))
+    return dest
+
+
+def wait_ready(url: str, alive: Callable[[], bool], timeout: float) -> str:
+    """Poll `url`/readyz until it answers 200: "ready", or "exited" once `alive()` is false, or "timeout"."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not alive():
+            return "exited"
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return "ready"
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    return "timeout"
 
 
 class LiveServer:
@@ -32,18 +65,12 @@ class LiveServer:
         self._wait_ready(timeout)
 
     def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"server not ready after {timeout:.0f} s:\n{self.log()}")
+        state = wait_ready(self.url, lambda: self.proc.poll() is None, timeout)
+        if state == "exited":
+            raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
+        if state == "timeout":
+            self.stop()
+            raise RuntimeError(f"server not ready after {timeout:.0f} s:\n{self.log()}")
 
     def log(self) -> str:
         self._log.flush()

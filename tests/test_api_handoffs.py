@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 
 import pytest
@@ -11,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.api.settings import Settings
-from tests.conftest import ROOT
+from tests.live import copy_models
 
 pytestmark = pytest.mark.slow
 RICH = "勤怠の締め作業に毎月40時間、『もう限界』と。来期予算で検討、決裁は部長で次回同席。一番の関心はシフト連動の自動集計。"
@@ -120,21 +119,8 @@ def test_store_down_is_503_and_nothing_is_half_written(tmp_path):
         assert c.get("/v1/handoffs/SF-2").json()["outcome"] is None
 
 
-def _models_copy(tmp_path, versions):
-    current = json.loads((ROOT / "models/registry.json").read_text())["current"]
-    for v in versions:
-        shutil.copytree(ROOT / "models" / current, tmp_path / v)
-        meta = json.loads((tmp_path / v / "meta.json").read_text())
-        meta["version"] = v
-        (tmp_path / v / "meta.json").write_text(json.dumps(meta))
-    if (ROOT / "models/encoder").exists():
-        shutil.copytree(ROOT / "models/encoder", tmp_path / "encoder")
-    (tmp_path / "registry.json").write_text(json.dumps({"current": versions[0]}))
-    return tmp_path
-
-
 def test_reload_needs_the_admin_key_and_switches_without_failing_requests(tmp_path):
-    models = _models_copy(tmp_path / "models", ["v-a", "v-b"])
+    models = copy_models(tmp_path / "models", ["v-a", "v-b"])
     settings = Settings(models_dir=models, api_keys=["user"], admin_keys=["admin"], db_url=f"sqlite:///{tmp_path / 'db'}")
     with TestClient(create_app(settings)) as c:
         user, admin = {"X-API-Key": "user"}, {"X-API-Key": "admin"}

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import time
 
 import httpx
 import pytest
 
-from tests.live import ROOT, LiveServer
+from tests.live import LiveServer, copy_models
 
 pytestmark = pytest.mark.slow
 
@@ -18,17 +17,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live")
-    models = tmp / "models"
-    current = json.loads((ROOT / "models/registry.json").read_text())["current"]
-    for version in ("live-a", "live-b"):  # the committed model under two names, to see the switch
-        shutil.copytree(ROOT / "models" / current, models / version)
-        meta_path = models / version / "meta.json"
-        meta = json.loads(meta_path.read_text())
-        meta["version"] = version
-        meta_path.write_text(json.dumps(meta))
-    (models / "registry.json").write_text(json.dumps({"current": "live-a"}))
-    if (ROOT / "models/encoder").exists():
-        shutil.copytree(ROOT / "models/encoder", models / "encoder")
+    models = copy_models(tmp / "models", ["live-a", "live-b"])  # the committed model twice, to see the switch
     srv = LiveServer({"HANDOFF_MODELS_DIR": str(models), "HANDOFF_DB_URL": f"sqlite:///{tmp / 'live.sqlite3'}",
                       "HANDOFF_API_KEYS": "", "HANDOFF_ADMIN_KEYS": ""}, tmp / "server.log")
     srv.models = models

@@ -132,14 +132,8 @@ def _open_store(app: FastAPI, settings: Settings):
         app.state.store_error = str(exc)
         log.error("database not available (%s): scoring works, storing handoffs and outcomes returns 503", exc)
         return None
-    log.info("database: %s", _redact(url))
+    log.info("database: %s", store.safe_url)
     return store
-
-
-def _redact(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def _load(settings: Settings) -> Scorer:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.engine.artifact import ModelError
 from service.engine.errors import EngineError, InvalidNoteError, NoteTooLongError
+from service.store import StoreUnavailable
 
 
 class ServiceError(Exception):
@@ -23,34 +25,37 @@ def error_response(status: int, code: str, message: str, headers: dict | None = 
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
-def install(app: FastAPI) -> None:
-    @app.exception_handler(ServiceError)
-    async def _service(_: Request, exc: ServiceError):
-        return error_response(exc.status, exc.code, exc.message)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError):
+def describe(exc: Exception) -> tuple[int, str, str]:
+    """(status, code, message) of a failure: one mapping for the exception handlers and for batch items."""
+    if isinstance(exc, ServiceError):
+        return exc.status, exc.code, exc.message
+    if isinstance(exc, RequestValidationError | ValidationError):
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
-            return error_response(400, "malformed_json", "request body is not valid JSON")
+            return 400, "malformed_json", "request body is not valid JSON"
         parts = [f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}" for e in errors[:5]]
-        return error_response(422, "invalid_request", "; ".join(parts))
+        return 422, "invalid_request", "; ".join(parts)
+    if isinstance(exc, StoreUnavailable):
+        return 503, exc.code, f"データベースを利用できません。nothing was written: {exc}"
+    if isinstance(exc, NoteTooLongError):
+        return 413, exc.code, str(exc)
+    if isinstance(exc, InvalidNoteError):
+        return 422, exc.code, str(exc)
+    if isinstance(exc, ModelError):
+        return 503, exc.code, str(exc)
+    if isinstance(exc, EngineError):
+        return 500, exc.code, "internal error"
+    return 500, "internal_error", "internal error; the request id is in the server log"
+
+
+def install(app: FastAPI) -> None:
+    async def _described(_: Request, exc: Exception):
+        return error_response(*describe(exc))
+
+    for kind in (ServiceError, RequestValidationError, StoreUnavailable, EngineError, Exception):
+        app.add_exception_handler(kind, _described)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException):
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
-
-    @app.exception_handler(EngineError)
-    async def _engine(_: Request, exc: EngineError):
-        if isinstance(exc, NoteTooLongError):
-            return error_response(413, exc.code, str(exc))
-        if isinstance(exc, InvalidNoteError):
-            return error_response(422, exc.code, str(exc))
-        if isinstance(exc, ModelError):
-            return error_response(503, exc.code, str(exc))
-        return error_response(500, exc.code, "internal error")
-
-    @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception):
-        return error_response(500, "internal_error", "internal error; the request id is in the server log")

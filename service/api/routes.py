@@ -16,7 +16,7 @@ from service.engine.scorer import Scorer, ScoreResult
 from service.store import HandoffNotFound, StoreUnavailable
 
 from .deps import REQUEST_ID, policy_dep, require_admin, require_key, scorer_dep, settings_dep, store_dep
-from .errors import ServiceError
+from .errors import ServiceError, describe
 from .schemas import (
     HANDOFF_ID_PATTERN,
     BatchItem,
@@ -57,7 +57,7 @@ def score(req: ScoreRequest, request: Request, scorer: ScorerDep, settings: Sett
     """Probability that the handoff becomes an opportunity, a 0–100 score and band, the twelve elements with
     evidence, the missing context ranked by how much capturing it would raise the probability, and whether the
     deployment's policy lets it pass. With `handoff_id`, the note and its score are stored for the outcome."""
-    return _score(req, scorer, settings, policy, store=request.app.state if req.handoff_id else None)
+    return _score(req, scorer, settings, policy, stored_in=request)
 
 
 @router.post("/score/batch", response_model=BatchResponse, responses=_errors(400, 413, 503), summary="Score up to 100 notes")
@@ -71,22 +71,18 @@ def score_batch(req: BatchRequest, request: Request, scorer: ScorerDep, settings
     for i, raw in enumerate(req.items):
         try:
             item = ScoreRequest.model_validate(raw)
-            result = _score(item, scorer, settings, policy, store=request.app.state if item.handoff_id else None)
+            result = _score(item, scorer, settings, policy, stored_in=request)
             results.append(BatchItem(index=i, ok=True, result=result))
-        except ValidationError as exc:
-            detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3])
-            results.append(BatchItem(index=i, ok=False, error=ErrorBody(code="invalid_request", message=detail)))
-        except ServiceError as exc:
-            results.append(BatchItem(index=i, ok=False, error=ErrorBody(code=exc.code, message=exc.message)))
-        except EngineError as exc:
-            results.append(BatchItem(index=i, ok=False, error=ErrorBody(code=exc.code, message=str(exc))))
+        except (ValidationError, ServiceError, EngineError, StoreUnavailable) as exc:
+            _, code, message = describe(exc)
+            results.append(BatchItem(index=i, ok=False, error=ErrorBody(code=code, message=message)))
     return BatchResponse(results=results)
 
 
 @router.post("/analyze", response_model=ScoreResponse, responses=_errors(400, 413, 503), summary="Analyse a note while it is typed")
 def analyze(req: ScoreRequest, scorer: ScorerDep, settings: SettingsDep, policy: PolicyDep) -> ScoreResponse:
     """The fast path for live typing: the same elements, suggestions, score and policy; nothing is stored."""
-    return _score(req, scorer, settings, policy, store=None)
+    return _score(req, scorer, settings, policy)
 
 
 @router.put("/handoffs/{handoff_id}/outcome", response_model=OutcomeResponse,
@@ -102,13 +98,11 @@ def put_outcome(handoff_id: HandoffId, req: OutcomeRequest, request: Request, re
     store = store_dep(request)
     try:
         record, status = store.put_outcome(handoff_id, req.model_dump(mode="json"))
-    except ValueError as exc:  # the store's own check of the outcome (dates, consistency)
+    except ValueError as exc:  # the store's check of the outcome (a won deal that is no opportunity, …)
         raise ServiceError(422, "invalid_request", str(exc)) from exc
     except HandoffNotFound as exc:
         raise ServiceError(404, "handoff_not_found", f"handoff {handoff_id!r} was never scored with this id; "
                                                      "send it to POST /v1/score with handoff_id first") from exc
-    except StoreUnavailable as exc:
-        raise ServiceError(503, "store_unavailable", f"データベースに書き込めません。nothing was stored: {exc}") from exc
     response.status_code = 201 if status == "created" else 200
     return OutcomeResponse(status=status, handoff=HandoffRecord.model_validate(record))
 
@@ -116,11 +110,7 @@ def put_outcome(handoff_id: HandoffId, req: OutcomeRequest, request: Request, re
 @router.get("/handoffs/{handoff_id}", response_model=HandoffRecord, responses=_errors(404, 503),
             summary="A stored handoff: its note, its score at the time, its outcome")
 def get_handoff(handoff_id: HandoffId, request: Request) -> HandoffRecord:
-    store = store_dep(request)
-    try:
-        record = store.get_handoff(handoff_id)
-    except StoreUnavailable as exc:
-        raise ServiceError(503, "store_unavailable", f"データベースに接続できません: {exc}") from exc
+    record = store_dep(request).get_handoff(handoff_id)
     if record is None:
         raise ServiceError(404, "handoff_not_found", f"no stored handoff {handoff_id!r}")
     return HandoffRecord.model_validate(record)
@@ -150,7 +140,10 @@ async def admin_reload(request: Request) -> ReloadResponse:
     return await reload_model(request.app)
 
 
-def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy, store) -> ScoreResponse:
+def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy,
+           stored_in: Request | None = None) -> ScoreResponse:
+    """Validate, score, judge by the policy; with `stored_in` (the request of a storing route) and a handoff_id,
+    store the note and its score."""
     if not req.text.strip():
         raise ServiceError(422, "empty_note", "メモが空です。the note is empty or whitespace only")
     if len(req.text) > settings.max_note_chars:
@@ -168,25 +161,14 @@ def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy
     elapsed_ms = (time.perf_counter() - start) * 1000
     states = {el: d.state.value for el, d in result.detections.detections.items()}
     response = to_response(result, policy.evaluate(states, result.score), req.handoff_id, elapsed_ms)
-    if store is not None:
-        _save(store, req, fields, response, states)
+    if stored_in is not None and req.handoff_id:
+        scored = {"score": response.score, "probability": response.probability, "band": response.band,
+                  "model_version": response.model_version, "states": states}
+        store_dep(stored_in).save_scored(req.handoff_id, req.text, fields, scored)
     return response
 
 
-def _save(state, req: ScoreRequest, fields: dict | None, response: ScoreResponse, states: dict[str, str]) -> None:
-    store = getattr(state, "store", None)
-    if store is None:
-        raise ServiceError(503, "store_unavailable", "データベースに接続できません。the handoff was not stored; retry later")
-    try:
-        store.save_scored(req.handoff_id, req.text, fields, {"score": response.score, "probability": response.probability,
-                                                              "band": response.band, "model_version": response.model_version,
-                                                              "states": states})
-    except StoreUnavailable as exc:
-        raise ServiceError(503, "store_unavailable", f"データベースに書き込めません。nothing was stored: {exc}") from exc
-
-
-def to_response(result: ScoreResult, verdict: PolicyResult, handoff_id: str | None = None,
-                elapsed_ms: float | None = None) -> ScoreResponse:
+def to_response(result: ScoreResult, verdict: PolicyResult, handoff_id: str | None, elapsed_ms: float) -> ScoreResponse:
     elements = {
         el: ElementResult(name_ja=BY_ID[el].name_ja, state=d.state.value, confidence=d.confidence, value=d.value, rule=d.rule,
                           evidence=[Evidence(start=e.start, end=e.end, text=e.text, start_utf16=e.start_utf16,
@@ -205,6 +187,6 @@ def to_response(result: ScoreResult, verdict: PolicyResult, handoff_id: str | No
                             unknown_counts=p.unknown_counts, source=p.source,
                             reasons=[BlockingReason(element=r.element, kind=r.kind, message_ja=r.message_ja)
                                      for r in verdict.reasons]),
-        model_version=result.model_version, warnings=warnings, elapsed_ms=round(result.detections.elapsed_ms if elapsed_ms is None else elapsed_ms, 1),
+        model_version=result.model_version, warnings=warnings, elapsed_ms=round(elapsed_ms, 1),
         handoff_id=handoff_id,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 State = Literal["present", "unknown", "absent"]
 
@@ -152,12 +152,6 @@ class OutcomeRequest(BaseModel):
     feedback: str | None = Field(None, max_length=4000, description="field sales' feedback to inside sales, free text")
     helpful_elements: list[str] = Field(default_factory=list, max_length=12, description="element ids that helped")
     missing_elements: list[str] = Field(default_factory=list, max_length=12, description="element ids FS missed")
-
-    @model_validator(mode="after")
-    def _won_needs_an_opportunity(self) -> OutcomeRequest:
-        if self.won and not self.opportunity:
-            raise ValueError("won is true but opportunity is false: a won deal is an opportunity")
-        return self
 
 
 class StoredScore(BaseModel):
