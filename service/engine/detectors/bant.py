@@ -108,9 +108,22 @@ def _in_ng_sentence(note: Note, pos: int) -> bool:
     return bool(NG_CLAUSE.search(note.norm_of(lo, min(ends, default=len(note.text)))))
 
 
+# 「何かしら困っているらしい」「いろいろ課題があるとのこと」: take these words away and nothing is left
+VAGUE_PROBLEM_WORDS = rx(
+    r"何かしら|何か|なにか|いろいろ|色々|多少|それなりに|少し|ちょっと|多々|課題感|課題|困りごと|困り事|困|悩み事|悩み|悩|"
+    r"問題|ニーズ|有り|様子|感じ|先方|担当者|ご担当|担当|現場|社内|印象|雰囲気|伺|聞|話"
+)
+
+
+def _vague_clause(clause: str) -> bool:
+    return not re.search(r"[^ぁ-んー\s、。,.!！?？・「」()（）]", VAGUE_PROBLEM_WORDS.sub("", clause))
+
+
 def _not_vague_need(note: Note, s: int, e: int, r: Reading) -> bool:
     tail = note.norm_of(s, s + 16)
     if VAGUE_NEED.match(tail) or VAGUE_GOAL_TAIL.match(note.norm_of(e, e + 12)) or _in_ng_sentence(note, s):
+        return False
+    if _vague_clause(r.clause_text):
         return False
     return not re.search(r"(?:課題|ニーズ)(?:は|が|も)?(?:あり|ある)(?:とのこと|そう|らしい)?[、。\s]*$", r.clause_text)
 

@@ -6,19 +6,19 @@ import re
 
 from .base import Note, Reading
 from .patterns import PROCESS, ROLE, rx
-from .rules import Cue, ElementRules
+from .rules import UNKNOWN_VALUE, Cue, ElementRules
 
 # ---- interest ------------------------------------------------------------------------------------
 # A specific feature, use case or material: the phrase governed by 関心/興味 must say something beyond
 # the product category or 「サービス」.
 VAGUE_OBJECT = rx(
-    r"^(?:御社|弊社|貴社|当社|サービス|製品|商品|ツール|システム|話|お話|内容|提案|件|こちら|それ|あり|有り|全般|"
-    r"色々|いろいろ|ソリューション|プロダクト|導入|検討|前向き|少し|多少|ある|あり|とても|すごく|かなり|非常に)?$"
+    r"^(?:御社|弊社|貴社|当社|先方|相手|お客様|客先|ご?担当者?|うち|サービス|製品|商品|ツール|システム|話|お話|内容|提案|件|こちら|それ|あり|有り|全般|"
+    r"色々|いろいろ|ソリューション|プロダクト|導入|検討|前向き|少し|多少|ある|あり|とても|すごく|かなり|非常に)?(?:自体)?$"
 )
 INTEREST_TOPIC = rx(r"興味|関心|気にな(?:って|る)|一番気にして|惹かれ|魅力を感じ")
-INTEREST_TOPIC_TAIL = rx(r"^(?:興味|関心)[^。、,\n]{0,12}?(?:のは|は|:|が)[、,\s]*(?P<obj>[^。、,\n]{2,})")
+INTEREST_TOPIC_TAIL = rx(r"^(?:興味|関心)[^。、,\n\s]{0,12}?(?:のは|は|:|が)[、,\s]*(?P<obj>[^。、,\n]{2,})")
 # 「興味は持ってくれている」「関心は高い」: what follows は is a predicate, not the object of interest
-PREDICATE_START = rx(r"^(?:持|あり|ある|有|示|な|高|強|薄|深|大|無|そこそこ|津々|出|湧|わ)")
+PREDICATE_START = rx(r"^(?:持|あり|ある|有(?:り|る|$)|示|な|高|強|薄|深|大|無|そこそこ|津々|出|湧|わ)")
 SOLUTION = (
     r"自動|電子|システム|クラウド|アプリ|タブレット|スマホ|オンライン|Web|WEB|ウェブ|チャット|AI|音声|センサー|IoT|デジタル|"
     r"動画|LINE|ボット|RPA|API|連携|ダッシュボード|遠隔|リモート|モバイル|QR|バーコード|ハンディ"
@@ -29,34 +29,67 @@ def _interest_object(note: Note, s: int, e: int, r: Reading) -> bool:
     """「Xに関心」「関心の中心はX」: X must be specific, not 「サービスに興味」."""
     before = note.norm_of(r.clause_start, s)
     obj = re.sub(r"(?:に|へ|を|が|には|にも|について|の)(?:強い|強く|とても|すごく|非常に|かなり|大変|特に|少し|一番)?$", "", before)
-    obj = re.sub(r"^.*?(?:は|が|、|,|:)(?=[^、,:]*$)", "", obj)
-    obj = re.sub(r"^[\s・-]+|[\s、,]+$", "", obj)
-    if obj and not VAGUE_OBJECT.match(obj) and len(obj) >= 2 and not re.fullmatch(r"[ぁ-ん]+", obj):
+    if _specific(_last_content_segment(obj)):
         return True
-    after = note.norm_of(s, s + 60)
-    m = INTEREST_TOPIC_TAIL.match(after)
-    return bool(m and not VAGUE_OBJECT.match(m.group("obj").strip()) and not PREDICATE_START.match(m.group("obj")))
+    m = INTEREST_TOPIC_TAIL.match(note.norm_of(s, s + 60))
+    return bool(m and _specific(m.group("obj").strip()) and not PREDICATE_START.match(m.group("obj")))
+
+
+def _fronted_object(note: Note, s: int, e: int, r: Reading) -> bool:
+    return _specific(_last_content_segment(note.norm_of(s, e).split("、")[0]))
+
+
+def _last_content_segment(text: str) -> str:
+    """The last stretch between は/が/、/: that holds a content word: in 「Xがどこまでできるか」 that is X, in
+    「先方はサービス」 it is サービス."""
+    for seg in reversed(re.split(r"(?:は|が|、|,|:)", text)):
+        seg = re.sub(r"^[\s・-]+|[\s、,]+$", "", seg)
+        if re.search(r"[^ぁ-ん\s何・、,ー]", seg):
+            return seg
+    return ""
+
+
+def _specific(obj: str) -> bool:
+    """Names a thing: not 「サービス」, and not a gap (「商談で確認」「聞き出せず」)."""
+    return len(obj) >= 2 and not VAGUE_OBJECT.match(obj) and not UNKNOWN_VALUE.search(obj)
+
+
+def _object_after(note: Note, s: int, e: int, r: Reading) -> bool:
+    """「知りたいのはX」「一番気にしているのはX」: X, after the match, must be specific."""
+    m = re.match(r"[、,\s]*(?P<obj>[^。、,\n]{2,30})", note.norm_of(e, e + 40))
+    return bool(m and _specific(_last_content_segment(re.sub(r"(?:の(?:部分|ところ|点|話))?(?:とのこと|です|らしい|そう|みたい).*$", "", m.group("obj")))))
 
 
 INTEREST = ElementRules(
     element="interest",
     keys=frozenset({"興味", "関心", "興味関心", "関心事", "関心事項", "興味ポイント", "関心ポイント", "want", "interest",
-                    "アポ理由", "面談理由", "商談理由", "興味・関心", "why", "決め手", "目当て"}),
+                    "アポ理由", "面談理由", "商談理由", "興味・関心", "why", "決め手", "目当て", "興味のきっかけ", "関心のきっかけ",
+                    "きっかけ", "興味の中心", "関心の中心", "興味の対象", "関心の対象", "興味の核心", "関心の核心"}),
     topic=INTEREST_TOPIC,
     content=None,
     content_check=_interest_object,
     cues=(
         Cue("most-wanted", rx(r"(?:一番|いちばん|特に|最も|まず)(?:見たい|知りたい|聞きたい|確かめたい|確認したい|試したい)(?:の|こと|ところ|点)|知りたがって|見たがって|(?:という|が)(?:の)?(?:が)?理由(?:です|。|$)|話を聞く気になった|(?:が|は)(?:必須条件|絶対条件|導入条件)"), confidence=0.7),
-        Cue("want-to-know", rx(r"(?:を|について|に関して|に関する|が|か|の(?:話|こと|件|画面|機能|詳細|仕組み))(?:も|は)?(?:もう少し|もっと|詳しく|具体的に|実際に|まず|一度|ぜひ|改めて)*(?:知りたい|聞きたい|見たい|聞いてみたい|見てみたい|確かめたい|試したい|試してみたい|比較したい|相談したい|伺いたい|確認したい|見せて(?:ほしい|欲しい|もらいたい)|教えて(?:ほしい|欲しい)|説明して(?:ほしい|欲しい)|紹介して(?:ほしい|欲しい))"), check=_interest_object, confidence=0.7),
+        Cue("want-to-know", rx(r"(?:を|について|に関して|に関する|が|か|の(?:話|こと|件|画面|機能|詳細|仕組み))(?:も|は)?(?:もう少し|もっと|詳しく|具体的に|実際に|まず|一度|ぜひ|改めて|(?:実際の|本物の)?(?:画面|デモ|実機|現物|動き)で)*(?:(?:知り|聞き|見|聞いてみ|見てみ|確かめ|試し|試してみ|比較し|相談し|伺い|確認し)た(?:い|く)|見せて(?:ほしい|欲しい|もらいたい)|教えて(?:ほしい|欲しい)|説明して(?:ほしい|欲しい)|紹介して(?:ほしい|欲しい))"), check=_interest_object, confidence=0.7),
         # the customer asked about a specific thing: 「Xについて細かく聞かれた」「Xの話になると質問が増えた」
         Cue("asked-about", rx(r"(?:について|に関して|の(?:こと|件|話|部分|機能|画面|仕様|料金|価格|連携))(?:は|も|を|に)?[^。\n]{0,8}?(?:質問(?:が|を)?(?:多|集中|相次|され|受け|いただ|増|攻め)|(?:細かく|詳しく|具体的に|しきりに|何度も|根掘り葉掘り)(?:聞かれ|質問|確認され|尋ね)|突っ込んだ質問|食いつ)|(?:話|説明)になると(?:質問|食いつ|身を乗り出)"), check=_interest_object, confidence=0.7),
-        Cue("after", rx(r"(?:が|の)?目当て(?:で|に|です|。|$)"), check=_interest_object, confidence=0.65),
+        Cue("after", rx(r"(?:が|の)?目当て(?!では|じゃ)"), check=_interest_object, confidence=0.65),
+        # 「Xについて詳しく伺えればと存じます」 (the customer's own mail): what they want to hear about
+        Cue("hope-to-hear", rx(r"(?:について|に関して|の(?:件|話|こと))(?:も|は)?(?:詳しく|具体的に|一度|ぜひ)*(?:伺え|お聞きでき|聞け|知れ|拝見でき|見られ)れば"), check=_interest_object, confidence=0.7),
+        # 「X、ここを一番見たいと言っていた」: the object is the fronted phrase
+        Cue("fronted-wish", rx(r"[^。、\n]{2,30}、(?:ここ|そこ|これ|この(?:部分|点|機能))(?:を|が|は)(?:一番|特に|いちばん|まず)?(?:見たい|知りたい|聞きたい|確かめたい|気になる)"), check=_fronted_object, confidence=0.7),
         Cue("demo-wish", rx(r"デモ(?:を|が)(?:見たい|希望)|を(?:一度|ぜひ|実際に)?(?:見せてほしい|見てみたい|試してみたい)"), confidence=0.7),
         Cue("what-matters", rx(r"(?:か|かどうか|点|ところ|機能|こと)(?:を|が|は)?(?:一番|特に|とても|かなり|しきりに)?(?:気にして|気にされて|気になって|気になった|焦点|論点|決め手|ポイント|重要|関心事)"), confidence=0.7),
-        Cue("heard-and-came", rx(r"(?:と|を)(?:聞いて|知って|見て|読んで)[^。]{0,12}(?:問い合わせ|連絡|話を聞|興味|アポ|資料請求)|話を聞いて(?:みたく|みる|みよう|おけ|こい)|話を聞く(?:一番の)?理由|(?:理由|目的|きっかけ|決め手)(?:は|:)[、\s]*[^。]{4,}"), confidence=0.65),
+        Cue("heard-and-came", rx(r"(?:と|を)(?:聞いて|知って|見て|読んで)[^。]{0,12}(?:問い合わせ|連絡|話を聞|興味|アポ|資料請求)|話を聞いて(?:みたく|みる|みよう|おけ|こい)|話を聞く(?:一番の)?理由|(?:理由|きっかけ|決め手|(?:アポ|面談|商談|打ち合わせ|話を聞く|会う)の目的)(?:は|:)[、\s]*(?!聞け|聞き|不明|未|分から|わから|確認|ヒアリング|特に)[^。]{4,}"), confidence=0.65),
+        # 「知りたいのはX」「一番気にしているのはX」
+        Cue("wanted-is", rx(r"(?:知りたい|見たい|聞きたい|確かめたい|試したい|気にしている|気にされている|気になっている|気にしていた)(?:の|こと|点)は"), check=_object_after, confidence=0.7),
+        # 「Xって実際どうなの、という質問あり」: the customer's own question names the interest
+        Cue("question-about", rx(r"(?:って|は)[^。\n]{0,15}(?:という|との|と)(?:質問|ご質問|問い合わせ)"), check=_interest_object, confidence=0.65),
+        # the customer was told to look into X: 「上司にXについて調べておけと言われた」
+        Cue("told-to-look", rx(r"(?:について|を|の(?:こと|件|話))(?:調べ|情報収集し|聞いてき|見てき|確認し)(?:ておけ|てこい|ておいて|てくるよう|るよう)"), check=_interest_object, confidence=0.65),
         Cue("solution-wish", rx(rf"(?:{SOLUTION})[^。\n]{{0,20}}(?:したい|やりたい|できるか|切り替えたい|化したい|入れたい|導入したい|使いたい|に興味)"), confidence=0.6),
     ),
-    vague_value=rx(r"(?:あり|有り|有|○|◯|◎|ある|大|高|高い|前向き|興味あり|サービス全般|全般|少し)!*"),
+    vague_value=rx(r"(?:あり|有り|有|○|◯|◎|ある|大|高|高い|前向き|(?:興味|関心)(?:あり|有り|有)|サービス全般|全般|少し)!*"),
     about_others_ok=True,
 )
 
@@ -111,6 +144,8 @@ EMOTION = ElementRules(
 
 # ---- decision_maker ------------------------------------------------------------------------------
 DM_TOPIC = rx(r"決裁|決済|決定権|意思決定|最終判断|最終的な判断|最終決定|決めるのは|決める(?:の|人)|判断するのは|承認者|決裁者|決裁権者|キーマン|キーパーソン|DM(?![A-Za-z])")
+# a name after the role: 「社長の原田様」「本部長(橋本様)」
+NAMED = r"[(（][^)）]{1,10}[)）]|の?[一-龥ァ-ヶ]{1,5}(?:様|さん|氏)"
 DM_CONTENT = rx(rf"{ROLE}|{PROCESS}|様|さん|氏|=|本人|自身|担当者?(?:が|に|で)|(?:が|で)(?:決め|判断|決裁)")
 
 
@@ -121,8 +156,9 @@ DECISION_MAKER = ElementRules(
     topic=DM_TOPIC,
     content=DM_CONTENT,
     cues=(
-        Cue("role-decides", rx(rf"(?:{ROLE})(?:が|の|で|は|に|判断|決裁|決済|承認|決定|OK|GO|の一存|の鶴の一声)(?:で)?(?:決め|決ま|判断|決裁|決済|承認|決定|OK|GO|一存|了承|判子|ハンコ|印鑑|権限)"), confidence=0.85),
-        Cue("role-decision-noun", rx(rf"(?:{ROLE})(?:判断|決裁|決済|承認|決定|マター)"), confidence=0.85),
+        Cue("role-decides", rx(rf"(?:{ROLE})(?:{NAMED})?(?:が|の|で|は|に|判断|決裁|決済|承認|決定|OK|GO|の一存|の鶴の一声)(?:で)?(?:決め|決ま|判断|決裁|決済|承認|決定|OK|GO|一存|了承|判子|ハンコ|印鑑|権限)"), confidence=0.85),
+        Cue("role-decision-noun", rx(rf"(?:{ROLE})(?:{NAMED})?(?:判断|決裁|決済|承認|決定|マター)"), confidence=0.85),
+        Cue("stamp", rx(rf"(?:ハンコ|判子|印鑑|はんこ)(?:を押す(?:の|人)?)?(?:は|も|:)[^。、]{{0,6}}(?:{ROLE})|(?:{ROLE})(?:{NAMED})?(?:が|は)(?:そのまま)?(?:決める|決定権を持つ|決裁権を持つ|判断する)(?:立場|人|方)"), confidence=0.8),
         Cue("process", rx(PROCESS), confidence=0.75, negation_kills=True),
         Cue("attends", rx(rf"(?:{ROLE})[^。、]{{0,12}}(?:同席|出席|参加|顔出し|も同席|にも声)"), confidence=0.65, negation_kills=True),
         Cue("reach", rx(rf"(?:{ROLE})(?:に|へ)(?:直接)?(?:提案|上げ|報告|相談|話を通|説明)"), confidence=0.6),
