@@ -31,7 +31,7 @@ VALUE_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         ("attends", re.compile(r"同席|出席|参加|顔出し|同行|会える|お会いでき|話せた|直接(?:提案|話)|本人")),
     ),
     "budget": (
-        ("none", re.compile(r"予算(?:は|が|も)?(?:、)?(?:ない|なし|無い|無し|ゼロ|0)|使い切|取れていない|取れてない|確保できていない|付かない|つかない|"
+        ("none", re.compile(r"予算(?:は|が|も)?(?:、)?(?:ない|なし|無い|無し|ゼロ|0)|使い切|取れていない|取れてない|付かない|つかない|"
                             r"出ない|ついていない|付いていない|ゼロ|枠(?:は|が)?(?:ない|無い|なし)|確保(?:は)?(?:できて|されて)?(?:い)?ない|未確保")),
         ("planned", re.compile(r"申請|要求|計上予定|予算取り|予算化|来期|来年度|次年度|編成|補助金|助成金|これから|見込み|予定")),
         ("secured", re.compile(r"確保|確定|承認|あり|ある|枠|範囲|以内|まで|済|程度|前後|くらい|万")),
@@ -42,6 +42,8 @@ VALUE_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     ),
     "competition": (
         ("none", re.compile(r"相見積(?:もり)?(?:なし|無し|はない)|のみ|だけ|1社|一社|比較(?:は)?(?:なし|していない)|他社(?:は)?(?:見て|検討して)いない")),
+        # comparing twice: its strong words beat an incumbent tool (「Excelと比較中」), its weak ones do not
+        # (「Excelからのリプレイスを検討中」 is an incumbent)
         ("comparing", re.compile(r"比較|相見積|コンペ|並行|[A-Z]社")),
         ("incumbent", re.compile(r"リプレイス|リプレース|乗り換え|乗換|置き換え|置換|移行|入れ替え|現行|現在|今は|今の|使って|利用|運用|管理|"
                                  r"Excel|エクセル|スプレッドシート|紙|自社開発|パッケージ")),
