@@ -1,5 +1,7 @@
 """The HTTP API through TestClient (lifespan runs, so the committed model is loaded)."""
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -21,6 +23,7 @@ def _error(resp, status, code):
     assert resp.status_code == status, resp.text
     body = resp.json()
     assert set(body) == {"error"} and body["error"]["code"] == code and body["error"]["message"]
+    return body
 
 
 def test_api_score_returns_elements_evidence_and_ranked_questions(client):
@@ -61,7 +64,8 @@ def test_api_utf16_offsets_after_emoji(client):
     ({"json": {"text": "予算", "extra": 1}}, 422, "invalid_request"),
 ])
 def test_api_bad_requests_get_a_json_error(client, kwargs, status, code):
-    _error(client.post("/v1/score", **kwargs), status, code)
+    message = _error(client.post("/v1/score", **kwargs), status, code)["error"]["message"]
+    assert re.match(r"[ぁ-んァ-ヶ一-龥]", message), message  # a rep may see it: Japanese first, details after
 
 
 def test_api_catalogue_model_card_and_health(client):

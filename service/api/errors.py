@@ -32,13 +32,13 @@ def describe(exc: Exception) -> tuple[int, str, str]:
     if isinstance(exc, RequestValidationError | ValidationError):
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
-            return 400, "malformed_json", "request body is not valid JSON"
+            return 400, "malformed_json", "リクエストをJSONとして読めません。request body is not valid JSON"
         parts = [f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}" for e in errors[:5]]
-        return 422, "invalid_request", "; ".join(parts)
+        return 422, "invalid_request", "リクエストの項目に誤りがあります。" + "; ".join(parts)
     if isinstance(exc, StoreUnavailable):
         return 503, exc.code, f"データベースを利用できません。nothing was written: {exc}"
     if isinstance(exc, NoteTooLongError):
-        return 413, exc.code, str(exc)
+        return 413, exc.code, f"メモが長すぎます。{exc}"
     if isinstance(exc, InvalidNoteError):
         return 422, exc.code, str(exc)
     if isinstance(exc, ModelError):

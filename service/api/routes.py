@@ -147,7 +147,7 @@ def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy
     if not req.text.strip():
         raise ServiceError(422, "empty_note", "メモが空です。the note is empty or whitespace only")
     if len(req.text) > settings.max_note_chars:
-        raise ServiceError(413, "note_too_long", f"note is {len(req.text)} characters; the limit is {settings.max_note_chars}")
+        raise ServiceError(413, "note_too_long", f"メモが長すぎます({len(req.text)}文字、上限{settings.max_note_chars}文字)。note is {len(req.text)} characters; the limit is {settings.max_note_chars}")
     if req.policy is not None:
         try:
             policy = Policy.from_mapping(req.policy.model_dump(), source="request")
