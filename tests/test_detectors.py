@@ -77,6 +77,29 @@ CASES = [
     ("interest", "入退室ログの一元管理、ここを一番見たいと言っていた。", P),
     ("interest", "興味ポイント:有給の自動付与のデモ希望", P),
     ("interest", "興味ポイント: 聞き出せず", U),
+    # interest: the object is what the parse says 興味/関心 governs, not whatever precedes it; a product
+    # category or the product of this handoff names nothing new; why they took the meeting counts
+    ("interest", "一応関心はある様子です。", A),
+    ("interest", "冒頭でサービスに興味ありとのこと。", A),
+    ("interest", "在庫管理システムに興味ありとのことです。", A),
+    ("interest", "電子契約の件。先方は電子契約に興味あり。", A),
+    ("interest", "料金表は興味を引かなかった様子。", A),
+    ("interest", "宿日直の区分管理ができるかが最大の関心。", P),
+    ("interest", "・連絡アプリの既読確認機能が一番の関心\n・決裁:校長", P),
+    ("interest", "見積の自動作成機能に強い関心を示していた。", P),
+    ("interest", "アポを受けてくれた理由は聞けず。", U),
+    ("interest", "興味の対象は商談でご確認をお願いします。", U),
+    ("interest", "興味:興味アリ", A),
+    ("interest", "■関心事\n入荷検品のハンディ化", P),
+    # a heading alone on its line takes the next line as its value; 「key:」 alone is an empty field
+    ("budget", "■予算\n不明\n■導入時期\n来年4月", U),
+    ("timing", "■予算\n不明\n■導入時期\n来年4月", P),
+    ("urgency", "温度感:\n感情面:", U),
+    ("need", "N: 未ヒアリング", U),
+    # 出る of a person attending is not 「話が出なかった」
+    ("next_action", "決裁者の部長は次回の商談には出てこない。", A),
+    ("next_action", "次回は部長が出てこない予定。", A),
+    ("budget", "予算の話は出なかった。", U),
     # competition
     ("competition", "A社と比較中。", P),
     ("competition", "現在はExcelで管理している。", P),

@@ -19,6 +19,7 @@ import ginza
 from ..elements import State
 from ..nlp import Sentence
 from ..text import Normalized, normalize
+from .patterns import ROLE
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -43,9 +44,14 @@ UNKNOWN_WORDS = frozenset({
 # Verbs that, attached to an info verb, also mean "did not get it": 聞きそびれる, 聞き損ねる, 聞き漏らす.
 MISSED_AUX = frozenset({"そびれる", "損ねる", "漏らす", "逃す", "忘れる"})
 NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "無い", "なし", "無し"})
-FUTURE_CHECK = re.compile(r"(これから|今後|次回|後日|改めて|追って|別途|当日|来週)[^。]{0,12}(確認|詰め|決め|ヒアリング|聞|伺|相談|検討)")
+FUTURE_CHECK = re.compile(
+    r"(これから|今後|次回|後日|改めて|追って|別途|当日|来週)[^。]{0,12}(確認|詰め|決め|ヒアリング|聞|伺|相談|検討)|"
+    # left to field sales: 「興味の対象は商談でご確認をお願いします」
+    r"(商談|面談|アポ|打ち合わせ|訪問)(で|にて|時に|の際に?|の場で)[^。]{0,8}(確認|ヒアリング|聞いて|伺って|詰めて)[^。]{0,6}(お願い|ください|下さい|いただ|頂|もら|ほしい|欲しい)"
+)
 EMBED_MARKERS = frozenset({"か", "かどう", "かどうか"})
 FIRST_PERSON = re.compile(r"(私|僕|わたし|当方|弊社側|こちら)(と|として|的|は|も|が|の)(?!方)|個人的")
+PERSON = re.compile(rf"(?:{ROLE}|様|さん|氏|決裁者|担当者?|本人)$")
 QUOTE_OPEN = "「『\""
 QUOTE_CLOSE = "」』\""
 
@@ -267,8 +273,22 @@ def _is_unknown_bunsetu(bunsetu) -> bool:
            or (t.text == "未" and t.tag_.startswith("接頭辞"))  # 未ヒアリング, 未回答: not yet done
            for lem, t in zip(lemmas, bunsetu, strict=True)):
         return True
-    has_info = any(lem in INFO_VERBS for lem in lemmas)
+    has_info = any(t.lemma_ in INFO_VERBS and not _attends(t) for t in bunsetu)
     return has_info and (_negated(bunsetu) or any(lem in MISSED_AUX for lem in lemmas))
+
+
+def _attends(t) -> bool:
+    """「商談には出てこない」「部長が出てこない」: 出る of a person attending, not of a topic coming up (「予算の話は
+    出なかった」): it has a に-marked place or a person as its subject."""
+    if t.lemma_ != "出る":
+        return False
+    for c in t.children:
+        cases = {cc.text for cc in c.children if cc.dep_ == "case"}
+        if c.dep_ == "obl" and "に" in cases:
+            return True
+        if c.dep_ == "nsubj" and (c.tag_.startswith("名詞-固有名詞-人名") or PERSON.search(c.text)):
+            return True
+    return False
 
 
 def _bare_question_mark(t) -> bool:

@@ -15,7 +15,12 @@ VAGUE_OBJECT = rx(
     r"^(?:御社|弊社|貴社|当社|先方|相手|お客様|客先|ご?担当者?|うち|サービス|製品|商品|ツール|システム|話|お話|内容|提案|件|こちら|それ|あり|有り|全般|"
     r"色々|いろいろ|ソリューション|プロダクト|導入|検討|前向き|少し|多少|ある|あり|とても|すごく|かなり|非常に)?(?:自体)?$"
 )
-INTEREST_TOPIC = rx(r"興味|関心|気にな(?:って|る)|一番気にして|惹かれ|魅力を感じ")
+INTEREST_TOPIC = rx(
+    r"興味|関心|気にな(?:って|る)|一番気にして|惹かれ|魅力を感じ|"
+    # why they took the meeting, which the schema counts as interest: 「アポを受けてくれた理由は聞けず」
+    r"(?:アポ|面談|商談|打ち合わせ|話を聞く)(?:を|に)?(?:受けて(?:くれた|もらえた|いただけた)|承諾(?:して(?:くれた|いただけた))?|応じて(?:くれた|いただけた)|OKした)?の?理由|"
+    r"なぜ(?:会って|アポ|時間を)|何が刺さって"
+)
 INTEREST_TOPIC_TAIL = rx(r"^(?:興味|関心)[^。、,\n\s]{0,12}?(?:のは|は|:|が)[、,\s]*(?P<obj>[^。、,\n]{2,})")
 # 「興味は持ってくれている」「関心は高い」: what follows は is a predicate, not the object of interest
 PREDICATE_START = rx(r"^(?:持|あり|ある|有(?:り|る|$)|示|な|高|強|薄|深|大|無|そこそこ|津々|出|湧|わ)")
@@ -26,17 +31,101 @@ SOLUTION = (
 
 
 def _interest_object(note: Note, s: int, e: int, r: Reading) -> bool:
-    """「Xに関心」「関心の中心はX」: X must be specific, not 「サービスに興味」."""
+    """A cue's object (「Xについて知りたい」「Xが目当て」), before the match in its clause or read from the parse,
+    must be specific."""
+    if r.negated and not r.unknown:  # 「価格は知りたくない」; 「何を見たいかは聞けていない」 is still a gap
+        return False
     before = note.norm_of(r.clause_start, s)
     obj = re.sub(r"(?:に|へ|を|が|には|にも|について|の)(?:強い|強く|とても|すごく|非常に|かなり|大変|特に|少し|一番)?$", "", before)
-    if _specific(_last_content_segment(obj)):
+    return _names_interest(note, _last_content_segment(obj)) or _topic_object(note, s, e, r)
+
+
+def _topic_object(note: Note, s: int, e: int, r: Reading) -> bool:
+    """「Xに関心」「Xへの興味が強い」「関心の中心はX」: X, read from the parse, must be specific. The words before
+    関心 are not its object unless the parse says so (「一応関心はある」「冒頭でサービスに興味あり」)."""
+    if r.negated:  # 「価格には興味がない」「料金表は興味を引かなかった」: not what they want
+        return False
+    if any(_names_interest(note, obj) for obj in _governed_objects(note, s, e)):
         return True
     m = INTEREST_TOPIC_TAIL.match(note.norm_of(s, s + 60))
-    return bool(m and _specific(m.group("obj").strip()) and not PREDICATE_START.match(m.group("obj")))
+    return bool(m and _names_interest(note, m.group("obj").strip()) and not PREDICATE_START.match(m.group("obj")))
+
+
+# case particles that mark what the interest is in: 「Xに/へ/について興味」; with a verb (気になる, 知りたい,
+# 見たい) the thing is also its subject, topic or object: 「Xが気になっている」「Xの画面を見たい」
+OBJECT_CASES = frozenset({"に", "へ"})
+VERB_CASES = frozenset({"が", "は", "も", "を", "の"})
+
+
+def _governed_objects(note: Note, s: int, e: int) -> list[str]:
+    """The noun phrases the matched interest words govern, through the dependency tree.
+
+    An object hangs from the interest word itself or from the predicate it is an argument of (興味が「ある」,
+    興味を「持つ」), marked に/へ (「Xに興味」「Xへの関心」); from a clause it governs (「強い」関心, 「Xがどこ
+    まで できるか」知りたい, 「Xを 話したら」興味津々) with any case; as the subject when the interest word is
+    the predicate (「Xが一番の関心」); and with a verbal cue (気になる, 知りたい) as its subject or object."""
+    toks = note.tokens(s, e)
+    sent = note.sentence_at(s)
+    if not toks or sent is None:
+        return []
+    doc = sent.doc
+    core = {t.i for t in toks}
+    core |= {t.head.i for t in toks if t.dep_ in ("compound", "obj", "nsubj", "obl", "nmod")}
+    # a line's trailing newline can become the root the phrase hangs from (「…に興味アリ\n」)
+    core |= {doc[a].head.i for a in core if doc[a].head.tag_.startswith("空白")}
+    clausal = {c.i for t in toks for c in t.children if c.dep_ in ("acl", "amod", "ccomp", "advcl", "csubj")}
+    # the interest word as the predicate: itself, or the noun it forms with 「中心」「一番の」, or a newline root
+    nominal = {t.i for t in toks} | {t.head.i for t in toks if t.dep_ in ("compound", "nmod") and t.head.tag_.startswith(("名詞", "空白"))}
+    clausal |= {c.i for a in nominal for c in doc[a].children if c.dep_ in ("acl", "amod")}
+    verbal = any(t.tag_.startswith("動詞") for t in toks)
+    predicative = any(doc[a].dep_ in ("ROOT", "advcl") or any(c.dep_ == "cop" or c.text in ("で", "だ", "です") for c in doc[a].children)
+                      for a in nominal)
+    out = []
+    for tok in doc:
+        if tok.i in core or not tok.tag_.startswith(("名詞", "接尾辞", "動詞")):
+            continue
+        cases = {c.text for c in tok.children if c.dep_ == "case"}
+        if tok.head.i in clausal:
+            ok = bool(cases & (OBJECT_CASES | VERB_CASES))
+        elif tok.head.i in core:
+            # 「ﾓﾊﾞｲﾙｵｰﾀﾞｰ 気になってる」: a casual note drops the particle right before the verb
+            bare = verbal and not cases and all(t.is_space for t in doc[tok.i + 1:toks[0].i]) and tok.i < toks[0].i
+            ok = bool(cases & OBJECT_CASES or (verbal and cases & VERB_CASES) or bare
+                      or (predicative and tok.dep_ in ("nsubj", "obl") and cases & {"が", "は"}))
+        else:
+            ok = False
+        if ok:
+            # the phrase: the noun and what modifies it to its left (「勤怠の自動集計」), without adverbs or marks
+            left = [t for t in tok.subtree if t.i < tok.i and t.dep_ not in ("advmod", "punct", "dep", "mark")] + [tok]
+            lo = sent.start + min(t.idx for t in left)
+            phrase = note.norm_of(lo, sent.start + tok.idx + len(tok.text)).strip()
+            # a clause (「宿日直の区分管理ができる」) is as specific as its arguments: 「何ができる」 is not
+            out.append(_last_content_segment(phrase) if tok.tag_.startswith("動詞") else phrase)
+    return out
+
+
+# 「在庫管理システム」「SFA」: the kind of product, which field sales already knows; a feature or use
+# case says which part of it (「勤怠の自動集計」「API連携」)
+PRODUCT_CATEGORY = rx(
+    r"^[^のをがでと、\s]{0,14}(?:システム|ツール|ソフト|ソフトウェア|クラウド|アプリ|サービス|パッケージ|ソリューション|"
+    r"プラットフォーム|製品|SaaS)$|^(?:SFA|CRM|ERP|MA|ATS|RPA|BI|HRIS|LMS|EC|DX|IT|AI|IoT)$"
+)
+PRODUCT_MENTION = rx(r"([^\s、。,:・/|()「」【】\[\]]{2,16})の(?:件|案件)|(?:商材|製品|サービス|プロダクト|商品)\s*[:：]\s*([^\s、。/|]{2,16})")
+
+
+def _names_interest(note: Note, obj: str) -> bool:
+    return _specific(obj) and not _is_category(note, obj)
+
+
+def _is_category(note: Note, obj: str) -> bool:
+    """The object only names the product category, or the product this handoff is about (「電子契約の件」)."""
+    if PRODUCT_CATEGORY.match(obj):
+        return True
+    return any(obj == (m.group(1) or m.group(2)) for m in PRODUCT_MENTION.finditer(note.norm.text))
 
 
 def _fronted_object(note: Note, s: int, e: int, r: Reading) -> bool:
-    return _specific(_last_content_segment(note.norm_of(s, e).split("、")[0]))
+    return _names_interest(note, _last_content_segment(note.norm_of(s, e).split("、")[0]))
 
 
 def _last_content_segment(text: str) -> str:
@@ -57,7 +146,7 @@ def _specific(obj: str) -> bool:
 def _object_after(note: Note, s: int, e: int, r: Reading) -> bool:
     """「知りたいのはX」「一番気にしているのはX」: X, after the match, must be specific."""
     m = re.match(r"[、,\s]*(?P<obj>[^。、,\n]{2,30})", note.norm_of(e, e + 40))
-    return bool(m and _specific(_last_content_segment(re.sub(r"(?:の(?:部分|ところ|点|話))?(?:とのこと|です|らしい|そう|みたい).*$", "", m.group("obj")))))
+    return bool(m and _names_interest(note, _last_content_segment(re.sub(r"(?:の(?:部分|ところ|点|話))?(?:とのこと|です|らしい|そう|みたい).*$", "", m.group("obj")))))
 
 
 INTEREST = ElementRules(
@@ -67,7 +156,7 @@ INTEREST = ElementRules(
                     "きっかけ", "興味の中心", "関心の中心", "興味の対象", "関心の対象", "興味の核心", "関心の核心"}),
     topic=INTEREST_TOPIC,
     content=None,
-    content_check=_interest_object,
+    content_check=_topic_object,
     cues=(
         Cue("most-wanted", rx(r"(?:一番|いちばん|特に|最も|まず)(?:見たい|知りたい|聞きたい|確かめたい|確認したい|試したい)(?:の|こと|ところ|点)|知りたがって|見たがって|(?:という|が)(?:の)?(?:が)?理由(?:です|。|$)|話を聞く気になった|(?:が|は)(?:必須条件|絶対条件|導入条件)"), confidence=0.7),
         Cue("want-to-know", rx(r"(?:を|について|に関して|に関する|が|か|の(?:話|こと|件|画面|機能|詳細|仕組み))(?:も|は)?(?:もう少し|もっと|詳しく|具体的に|実際に|まず|一度|ぜひ|改めて|(?:実際の|本物の)?(?:画面|デモ|実機|現物|動き)で)*(?:(?:知り|聞き|見|聞いてみ|見てみ|確かめ|試し|試してみ|比較し|相談し|伺い|確認し)た(?:い|く)|見せて(?:ほしい|欲しい|もらいたい)|教えて(?:ほしい|欲しい)|説明して(?:ほしい|欲しい)|紹介して(?:ほしい|欲しい))"), check=_interest_object, confidence=0.7),
@@ -87,7 +176,7 @@ INTEREST = ElementRules(
         Cue("question-about", rx(r"(?:って|は)[^。\n]{0,15}(?:という|との|と)(?:質問|ご質問|問い合わせ)"), check=_interest_object, confidence=0.65),
         # the customer was told to look into X: 「上司にXについて調べておけと言われた」
         Cue("told-to-look", rx(r"(?:について|を|の(?:こと|件|話))(?:調べ|情報収集し|聞いてき|見てき|確認し)(?:ておけ|てこい|ておいて|てくるよう|るよう)"), check=_interest_object, confidence=0.65),
-        Cue("solution-wish", rx(rf"(?:{SOLUTION})[^。\n]{{0,20}}(?:したい|やりたい|できるか|切り替えたい|化したい|入れたい|導入したい|使いたい|に興味)"), confidence=0.6),
+        Cue("solution-wish", rx(rf"(?:{SOLUTION})[^。\n]{{0,20}}(?:したい|やりたい|できるか|切り替えたい|化したい|入れたい|導入したい|使いたい)"), confidence=0.6),
     ),
     vague_value=rx(r"(?:あり|有り|有|○|◯|◎|ある|大|高|高い|前向き|(?:興味|関心)(?:あり|有り|有)|サービス全般|全般|少し)!*"),
     about_others_ok=True,

@@ -31,6 +31,8 @@ UNKNOWN_VALUE = re.compile(
     r"伺え(ず|て(い)?(ない|ません))|取れて(い)?(ない|ません)|聞いて(い)?(ない|ません)|^△$|聞き出せ(ず|て(い)?(ない|ません))|"
     r"ヒアリングでき(ず|て(い)?(ない|ません))|確認でき(ず|なかった)|(商談|当日|次回|アポ|面談)(で|にて|時に)(ご)?確認"
 )
+KANA_YES_NO_MAP = {"アリ": "あり", "アル": "ある", "ナシ": "なし", "ナイ": "ない"}
+KANA_YES_NO = re.compile(rf"(?<![ァ-ヶー])(?:{'|'.join(KANA_YES_NO_MAP)})(?![ァ-ヶー])")  # not ヒアリング
 NONE_VALUE = re.compile(r"^(特に)?(なし|無し|ない|無い|特になし|とくになし)$")
 OTHER_COMPANY = re.compile(
     r"[A-Za-z]{1,3}社(では|で|の事例|が導入|は導入)|他社(では|の事例|事例)|同業(他社)?(では|の事例|が導入)|導入事例|事例では|"
@@ -88,7 +90,7 @@ def run(rules: ElementRules, note: Note, fields: list[tuple[str, int, int, str, 
 
 
 def _judge_field(rules: ElementRules, note: Note, key: str, k_start: int, v_start: int, value: str, v_end: int) -> Finding:
-    v = value.strip()
+    v = KANA_YES_NO.sub(lambda m: KANA_YES_NO_MAP[m.group()], value.strip())  # 「興味アリ」「ナシ」 as written in casual notes
     el = rules.element
     span_end = max(v_end, k_start + len(key))
     if EMPTY_VALUE.match(v):
@@ -173,16 +175,38 @@ def _clause_end(note: Note, pos: int) -> int:
 
 
 def template_fields(note: Note, key_lookup: Callable[[str], bool]) -> list[tuple[str, int, int, str, int]]:
-    """Lines that look like 「KEY: value」 with a known key: (key, key start, value start, value, value end)."""
+    """Lines that look like 「KEY: value」 with a known key: (key, key start, value start, value, value end).
+
+    A key alone on its line, without a colon (「■予算」 as a heading, as CRM exports and some templates write
+    it), takes the next non-empty line as its value, unless that line is itself a field; 「予算:」 alone is an
+    empty field."""
     out = []
-    for lo, hi in note.line_bounds:
-        line = note.norm_of(lo, hi)
+    lines = [(lo, hi, note.norm_of(lo, hi)) for lo, hi in note.line_bounds]
+    for n, (lo, hi, line) in enumerate(lines):
+        base = bisect_left(note.norm.starts, lo)
+        heading = HEADING_LINE.fullmatch(line)
+        if heading and key_lookup(heading.group("key").lower()):
+            nxt = next(((vlo, vhi, v) for vlo, vhi, v in lines[n + 1:] if v.strip()), None)
+            if nxt and not _is_field_line(nxt[2], key_lookup):
+                k_start = note.norm.span(base + heading.start("key"), base + heading.start("key") + 1)[0]
+                out.append((heading.group("key").lower(), k_start, nxt[0], nxt[2].strip(), nxt[1]))
+                continue
         for key, k_off, v_off, value in _split_fields(line):
             if key_lookup(key):
-                k_start, _ = note.norm.span(bisect_left(note.norm.starts, lo) + k_off, bisect_left(note.norm.starts, lo) + k_off + 1)
-                v_start = note.norm.span(bisect_left(note.norm.starts, lo) + v_off, bisect_left(note.norm.starts, lo) + v_off + 1)[0] if value else hi
+                k_start, _ = note.norm.span(base + k_off, base + k_off + 1)
+                v_start = note.norm.span(base + v_off, base + v_off + 1)[0] if value else hi
                 out.append((key, k_start, v_start, value, hi))
     return out
+
+
+HEADING_LINE = re.compile(r"[\s>＞■□●○◆◇▼▽・\-*※#\[【〔(]*\s*(?P<key>[^:=\]】〕)\s]{1,14}?)\s*[】\]〕)]?\s*")
+
+
+def _is_field_line(line: str, key_lookup: Callable[[str], bool]) -> bool:
+    """A heading or a 「key: value」 line, known key or not (「感情面:」 is a field we have no key for)."""
+    heading = HEADING_LINE.fullmatch(line)
+    return (bool(heading and key_lookup(heading.group("key").lower())) or any(key_lookup(k) for k, *_ in _split_fields(line))
+            or bool(re.match(r"[^:：。、]{1,14}[:：]", line.strip()) or re.match(r"\s*[【\[〔]", line)))
 
 
 BANT_MARK = re.compile(r"(?<![A-Za-z])([BANT])\s*[:=]\s*([^\sBANT,、/]{0,12})")
