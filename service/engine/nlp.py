@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -31,10 +31,10 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 class Sentence:
     start: int  # code-point offset of the sentence in the note
     doc: Doc
+    text: str = field(init=False)  # doc.text, kept: spaCy rebuilds it token by token on every access
 
-    @property
-    def text(self) -> str:
-        return self.doc.text
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", self.doc.text)
 
 
 class Parser:
