@@ -47,9 +47,10 @@ NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "無い", "なし", "無し
 FUTURE_CHECK = re.compile(
     r"(これから|今後|次回|後日|改めて|追って|別途|当日|来週)[^。]{0,12}(確認|詰め|決め|ヒアリング|聞|伺|相談|検討)|"
     # left to field sales: 「興味の対象は商談でご確認をお願いします」
-    r"(商談|面談|アポ|打ち合わせ|訪問)(で|にて|時に|の際に?|の場で)[^。]{0,8}(確認|ヒアリング|聞いて|伺って|詰めて)[^。]{0,6}(お願い|ください|下さい|いただ|頂|もら|ほしい|欲しい)"
+    r"(商談|面談|アポ|打ち合わせ|訪問|MTG|ミーティング)(で|にて|時に|の際に?|の場で)[^。]{0,8}(確認|ヒアリング|聞いて|伺って|詰めて)[^。]{0,6}(お願い|ください|下さい|いただ|頂|もら|ほしい|欲しい)"
 )
 EMBED_MARKERS = frozenset({"か", "かどう", "かどうか"})
+CLAUSE_LINKS = frozenset({"が", "けど", "けれど", "けれども", "ので", "から", "し"})
 FIRST_PERSON = re.compile(r"(私|僕|わたし|当方|弊社側|こちら)(と|として|的|は|も|が|の)(?!方)|個人的")
 PERSON = re.compile(rf"(?:{ROLE}|様|さん|氏|決裁者|担当者?|本人)$")
 QUOTE_OPEN = "「『\""
@@ -177,7 +178,7 @@ class Note:
                 reading.unknown = True
                 soft = soft and _only_state_verbs(bunsetu)
             # a relative clause (「刺さったポイントも掴めず」) or embedded question is governed further up
-            if _is_predicate(bunsetu) and not _embeds_question(bunsetu) and bunsetu.root.dep_ != "acl":
+            if _is_predicate(bunsetu) and not _embeds_question(bunsetu) and (bunsetu.root.dep_ != "acl" or _ends_clause(bunsetu)):
                 predicate = bunsetu
                 break
         reading.negated = _negated(predicate)
@@ -251,6 +252,15 @@ def _is_predicate(bunsetu) -> bool:
         or root.dep_ == "ROOT"
         or any(t.lemma_ in UNKNOWN_WORDS or t.text in UNKNOWN_WORDS for t in bunsetu)
     )
+
+
+def _ends_clause(bunsetu) -> bool:
+    """「聞けませんでしたが、」: a conjunctive particle closes a clause, which no relative clause does (the parser
+    sometimes attaches such a clause to a noun far on as if it were one)."""
+    if any(t.tag_.startswith("助詞-接続助詞") and t.text in CLAUSE_LINKS for t in bunsetu):
+        return True
+    # 「関心がある、現状…」: nor is a relative clause ever cut from its noun by a comma
+    return bunsetu[-1].text in ("、", ",") and len(bunsetu) > 1
 
 
 def _embeds_question(bunsetu) -> bool:

@@ -19,7 +19,7 @@ INTEREST_TOPIC = rx(
     r"興味|関心|気にな(?:って|る)|一番気にして|惹かれ|魅力を感じ|"
     # why they took the meeting, which the schema counts as interest: 「アポを受けてくれた理由は聞けず」
     r"(?:アポ|面談|商談|打ち合わせ|話を聞く)(?:を|に)?(?:受けて(?:くれた|もらえた|いただけた)|承諾(?:して(?:くれた|いただけた))?|応じて(?:くれた|いただけた)|OKした)?の?理由|"
-    r"なぜ(?:会って|アポ|時間を)|何が刺さって"
+    r"(?:なぜ|何が刺さって|どうして)(?:会って|アポを受けて|時間を(?:取って|とって))(?:くれる|くれた|もらえる|もらえた|いただける|いただけた)の?か"
 )
 INTEREST_TOPIC_TAIL = rx(r"^(?:興味|関心)[^。、,\n\s]{0,12}?(?:のは|は|:|が)[、,\s]*(?P<obj>[^。、,\n]{2,})")
 # 「興味は持ってくれている」「関心は高い」: what follows は is a predicate, not the object of interest
@@ -33,7 +33,9 @@ SOLUTION = (
 def _interest_object(note: Note, s: int, e: int, r: Reading) -> bool:
     """A cue's object (「Xについて知りたい」「Xが目当て」), before the match in its clause or read from the parse,
     must be specific."""
-    if r.negated and not r.unknown:  # 「価格は知りたくない」; 「何を見たいかは聞けていない」 is still a gap
+    if r.unknown:  # 「何を見たいかは聞けていない」: a gap, whatever the object
+        return True
+    if r.negated:  # 「価格は知りたくない」
         return False
     before = note.norm_of(r.clause_start, s)
     obj = re.sub(r"(?:に|へ|を|が|には|にも|について|の)(?:強い|強く|とても|すごく|非常に|かなり|大変|特に|少し|一番)?$", "", before)
@@ -133,14 +135,17 @@ def _last_content_segment(text: str) -> str:
     「先方はサービス」 it is サービス."""
     for seg in reversed(re.split(r"(?:は|が|、|,|:)", text)):
         seg = re.sub(r"^[\s・-]+|[\s、,]+$", "", seg)
-        if re.search(r"[^ぁ-ん\s何・、,ー]", seg):
+        if re.search(r"[^ぁ-ん\s何・、,ー]", seg) and not INTERROGATIVE.search(seg):  # 「どこまで当たるのか」 is the question
             return seg
     return ""
 
 
 def _specific(obj: str) -> bool:
-    """Names a thing: not 「サービス」, and not a gap (「商談で確認」「聞き出せず」)."""
-    return len(obj) >= 2 and not VAGUE_OBJECT.match(obj) and not UNKNOWN_VALUE.search(obj)
+    """Names a thing: not 「サービス」, not a gap (「商談で確認」「聞き出せず」), not a question (「どの機能」)."""
+    return len(obj) >= 2 and not VAGUE_OBJECT.match(obj) and not UNKNOWN_VALUE.search(obj) and not INTERROGATIVE.search(obj)
+
+
+INTERROGATIVE = rx(r"どの|どこ|どんな|どういう|どれ|何(?!度|回|人|名|社|件|か所|店)|なに")
 
 
 def _object_after(note: Note, s: int, e: int, r: Reading) -> bool:
@@ -176,6 +181,8 @@ INTEREST = ElementRules(
         Cue("question-about", rx(r"(?:って|は)[^。\n]{0,15}(?:という|との|と)(?:質問|ご質問|問い合わせ)"), check=_interest_object, confidence=0.65),
         # the customer was told to look into X: 「上司にXについて調べておけと言われた」
         Cue("told-to-look", rx(r"(?:について|を|の(?:こと|件|話))(?:調べ|情報収集し|聞いてき|見てき|確認し)(?:ておけ|てこい|ておいて|てくるよう|るよう)"), check=_interest_object, confidence=0.65),
+        # a feature named as what would make it fit: 「Xがあれば今の運用にはまる」「Xさえあれば即決」
+        Cue("fit-if", rx(r"(?:が|さえ)あれば[^。\n]{0,15}(?:はまる|ハマる|合う|使える|助かる|導入し|入れ|決め|十分|いける|乗り換え|即決)"), check=_interest_object, confidence=0.65),
         Cue("solution-wish", rx(rf"(?:{SOLUTION})[^。\n]{{0,20}}(?:したい|やりたい|できるか|切り替えたい|化したい|入れたい|導入したい|使いたい)"), confidence=0.6),
     ),
     vague_value=rx(r"(?:あり|有り|有|○|◯|◎|ある|大|高|高い|前向き|(?:興味|関心)(?:あり|有り|有)|サービス全般|全般|少し)!*"),
@@ -215,7 +222,7 @@ EMOTION_WORDS = (
     r"満足して(?:いない|おらず)|不信感|抵抗感|拒否感|アレルギー|モヤモヤ|もやもや|歯痒|愚痴っ|嫌そう|怒られ|"
     r"嘆き|ため息交じり|投げやり|諦め|あきらめ|憤慨|激怒|落胆|苦痛|苦労して|泣きそう|切羽詰ま|必死|"
     r"腹立|腹が立|むかつ|頭にくる|頭に来|硬い対応|声が硬|懐疑|堪え|こぼして|こぼしていた|嫌気|心苦し|恐ろし|震え|弱音|ショック|"
-    r"期待感|落ち着い|懸念が(?:解け|晴れ|消え|払拭)|口が重|本音を(?:言わ|話さ|見せ)|テンション(?:が)?(?:高|低|上が|下が)|気が楽|戸惑|身構え|"
+    r"期待感|(?:気持ち|気分|心|不安)(?:が|も)?落ち着い|落ち着きを取り戻|懸念が(?:解け|晴れ|消え|払拭)|口が重|本音を(?:言わ|話さ|見せ)|テンション(?:が)?(?:高|低|上が|下が)|気が楽|戸惑|身構え|"
     r"イラ|神経をすり減ら|参った|気が気でな|頭痛の種|悩みの種|冷や汗|不安げ|心細|焦燥|気の毒|えらい目|懲りた|げんなり"
 )
 EMOTION = ElementRules(
@@ -245,7 +252,7 @@ DECISION_MAKER = ElementRules(
     topic=DM_TOPIC,
     content=DM_CONTENT,
     cues=(
-        Cue("role-decides", rx(rf"(?:{ROLE})(?:{NAMED})?(?:が|の|で|は|に|判断|決裁|決済|承認|決定|OK|GO|の一存|の鶴の一声)(?:で)?(?:決め|決ま|判断|決裁|決済|承認|決定|OK|GO|一存|了承|判子|ハンコ|印鑑|権限)"), confidence=0.85),
+        Cue("role-decides", rx(rf"(?:{ROLE})(?:{NAMED})?(?:が|の|で|は|に|判断|決裁|決済|承認|決定|OK|GO|の一存|の鶴の一声)(?:で)?(?:決め|決ま|判断|決裁|決済|承認|決定|OK|GO|一存|了承|判子|ハンコ|印鑑|権限)"), confidence=0.85, negation_kills=True),
         Cue("role-decision-noun", rx(rf"(?:{ROLE})(?:{NAMED})?(?:判断|決裁|決済|承認|決定|マター)"), confidence=0.85),
         Cue("stamp", rx(rf"(?:ハンコ|判子|印鑑|はんこ)(?:を押す(?:の|人)?)?(?:は|も|:)[^。、]{{0,6}}(?:{ROLE})|(?:{ROLE})(?:{NAMED})?(?:が|は)(?:そのまま)?(?:決める|決定権を持つ|決裁権を持つ|判断する)(?:立場|人|方)"), confidence=0.8),
         Cue("process", rx(PROCESS), confidence=0.75, negation_kills=True),

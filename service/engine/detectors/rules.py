@@ -100,11 +100,26 @@ def _judge_field(rules: ElementRules, note: Note, key: str, k_start: int, v_star
         return Finding(el, state, k_start, span_end, "field:none", 0.7)
     if rules.vague_value is not None and rules.vague_value.fullmatch(v):
         return Finding(el, State.ABSENT, k_start, span_end, "field:vague", 0.7)
-    if UNKNOWN_VALUE.search(v) and not (rules.value_content and rules.value_content.search(v)):
+    # 「決裁:部長/同席未定」「次年度予算で要求、規模は未確認」: the answer comes first, what is still open after
+    answered = _concrete(rules, LIST_ITEM.split(v)[0])
+    if UNKNOWN_VALUE.search(v) and not (rules.value_content and rules.value_content.search(v)) and not answered:
         return Finding(el, State.UNKNOWN, k_start, span_end, "field:unknown", 0.85)
     if rules.value_content is not None and not rules.value_content.search(v):
         return Finding(el, State.UNKNOWN, k_start, span_end, "field:no-content", 0.5)
     return Finding(el, State.PRESENT, v_start, span_end, "field:value", 0.9)
+
+
+LIST_ITEM = re.compile(r"[/、,・\s]")
+NOT_THERE = re.compile(r"なし|無し|ない|空欄|不在")  # 「記録なし」「決裁権なし」「CRM上空欄」 answer nothing
+
+
+def _concrete(rules: ElementRules, item: str) -> bool:
+    item = item.strip()
+    return bool(item) and not (
+        EMPTY_VALUE.match(item) or NONE_VALUE.match(item) or UNKNOWN_VALUE.search(item) or NOT_THERE.search(item)
+        or (rules.vague_value is not None and rules.vague_value.fullmatch(item))
+        or (rules.value_content is not None and not rules.value_content.search(item))
+    )
 
 
 def _topics(rules: ElementRules, note: Note, field_spans: list[tuple[int, int]]) -> list[Finding]:
@@ -191,14 +206,29 @@ def template_fields(note: Note, key_lookup: Callable[[str], bool]) -> list[tuple
                 k_start = note.norm.span(base + heading.start("key"), base + heading.start("key") + 1)[0]
                 out.append((heading.group("key").lower(), k_start, nxt[0], nxt[2].strip(), nxt[1]))
                 continue
-        for key, k_off, v_off, value in _split_fields(line):
-            if key_lookup(key):
-                k_start, _ = note.norm.span(base + k_off, base + k_off + 1)
-                v_start = note.norm.span(base + v_off, base + v_off + 1)[0] if value else hi
-                out.append((key, k_start, v_start, value, hi))
+        for p_off, p_end, piece in _pieces(line, key_lookup):
+            end = note.norm.span(base + p_end - 1, base + p_end)[1] if p_end < len(line) else hi
+            for key, k_off, v_off, value in _split_fields(piece):
+                if key_lookup(key):
+                    k_start, _ = note.norm.span(base + p_off + k_off, base + p_off + k_off + 1)
+                    v_start = note.norm.span(base + p_off + v_off, base + p_off + v_off + 1)[0] if value else end
+                    out.append((key, k_start, v_start, value, end))
     return out
 
 
+def _pieces(line: str, key_lookup: Callable[[str], bool]) -> list[tuple[int, int, str]]:
+    """A line of items joined by 「/」「｜」「、」 or a space (「予算:300万/興味:API連携｜時期:4月」) is cut before
+    each known key that takes a colon, so a field's value ends where the next item begins."""
+    cuts = [m.start(1) for m in INLINE_KEY.finditer(line) if key_lookup(m.group("key").lower())]
+    # a bar always ends an item; so does a full stop once fields sit inside prose (「…、導入時期:？です。最後に…」),
+    # while a line that starts with its one key may run on (「関心:Xの自動化。他社の事例も聞きたい」)
+    cuts += [m.end() for m in re.finditer(r"[|｜。]" if cuts else r"[|｜]", line)]
+    bounds = sorted({0, *cuts, len(line)})
+    pieces = [(lo, line[lo:hi].rstrip(" /|｜、,。")) for lo, hi in zip(bounds, bounds[1:], strict=False)]
+    return [(lo, lo + len(piece), piece) for lo, piece in pieces if piece.strip()]
+
+
+INLINE_KEY = re.compile(r"[/|｜\s、,。](?=\S)((?P<key>[^:=/|｜\s、,。]{1,14}?)\s*:)")
 HEADING_LINE = re.compile(r"[\s>＞■□●○◆◇▼▽・\-*※#\[【〔(]*\s*(?P<key>[^:=\]】〕)\s]{1,14}?)\s*[】\]〕)]?\s*")
 
 
