@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .base import Note, Reading
 from .patterns import PROCESS, ROLE, rx
@@ -112,7 +113,7 @@ PRODUCT_CATEGORY = rx(
     r"^[^のをがでと、\s]{0,14}(?:システム|ツール|ソフト|ソフトウェア|クラウド|アプリ|サービス|パッケージ|ソリューション|"
     r"プラットフォーム|製品|SaaS)$|^(?:SFA|CRM|ERP|MA|ATS|RPA|BI|HRIS|LMS|EC|DX|IT|AI|IoT)$"
 )
-PRODUCT_MENTION = rx(r"([^\s、。,:・/|()「」【】\[\]]{2,16})の(?:件|案件)|(?:商材|製品|サービス|プロダクト|商品)\s*[:：]\s*([^\s、。/|]{2,16})")
+PRODUCT_MENTION = rx(r"([^\s、。,:・/|()「」【】\[\]]{2,16})の(?:件|案件)|(?:商材|製品|サービス|プロダクト|商品)\s*:\s*([^\s、。/|]{2,16})")
 
 
 def _names_interest(note: Note, obj: str) -> bool:
@@ -121,9 +122,13 @@ def _names_interest(note: Note, obj: str) -> bool:
 
 def _is_category(note: Note, obj: str) -> bool:
     """The object only names the product category, or the product this handoff is about (「電子契約の件」)."""
-    if PRODUCT_CATEGORY.match(obj):
-        return True
-    return any(obj == (m.group(1) or m.group(2)) for m in PRODUCT_MENTION.finditer(note.norm.text))
+    return bool(PRODUCT_CATEGORY.match(obj)) or obj in _products_named(note.norm.text)
+
+
+@lru_cache(maxsize=256)
+def _products_named(text: str) -> frozenset[str]:
+    """What a note says it is about (「Xの件」「商材:X」): read once per note, not once per candidate object."""
+    return frozenset(m.group(1) or m.group(2) for m in PRODUCT_MENTION.finditer(text))
 
 
 def _fronted_object(note: Note, s: int, e: int, r: Reading) -> bool:

@@ -38,9 +38,9 @@ OTHER_COMPANY = re.compile(
     r"[A-Za-z]{1,3}社(では|で|の事例|が導入|は導入)|他社(では|の事例|事例)|同業(他社)?(では|の事例|が導入)|導入事例|事例では|"
     r"事例(を|で)(紹介|説明|話)|他(院|校|店|行|自治体|大学|病院|施設|拠点)(では|の事例)|導入先(では|の)"
 )
-FIELD_LINE = re.compile(
-    r"^[\s>＞■□●○◆◇▼▽・\-*※#\[【〔(]*\s*(?P<key>[^:=\]】〕)\s]{1,14}?)\s*(?:[】\]〕)]\s*[:=→]?|[:=→]|\s(?=\S))\s*(?P<value>.*)$"
-)
+# a key after the bullets and brackets reps put before it: 「■予算」「・【決裁】」「> 時期」
+MARKED_KEY = r"[\s>＞■□●○◆◇▼▽・\-*※#\[【〔(]*\s*(?P<key>[^:=\]】〕)\s]{1,14}?)"
+FIELD_LINE = re.compile(rf"^{MARKED_KEY}\s*(?:[】\]〕)]\s*[:=→]?|[:=→]|\s(?=\S))\s*(?P<value>.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +101,8 @@ def _judge_field(rules: ElementRules, note: Note, key: str, k_start: int, v_star
     if rules.vague_value is not None and rules.vague_value.fullmatch(v):
         return Finding(el, State.ABSENT, k_start, span_end, "field:vague", 0.7)
     # 「決裁:部長/同席未定」「次年度予算で要求、規模は未確認」: the answer comes first, what is still open after
-    answered = _concrete(rules, LIST_ITEM.split(v)[0])
-    if UNKNOWN_VALUE.search(v) and not (rules.value_content and rules.value_content.search(v)) and not answered:
+    if (UNKNOWN_VALUE.search(v) and not (rules.value_content and rules.value_content.search(v))
+            and not _concrete(rules, LIST_ITEM.split(v)[0])):
         return Finding(el, State.UNKNOWN, k_start, span_end, "field:unknown", 0.85)
     if rules.value_content is not None and not rules.value_content.search(v):
         return Finding(el, State.UNKNOWN, k_start, span_end, "field:no-content", 0.5)
@@ -229,14 +229,14 @@ def _pieces(line: str, key_lookup: Callable[[str], bool]) -> list[tuple[int, int
 
 
 INLINE_KEY = re.compile(r"[/|｜\s、,。](?=\S)((?P<key>[^:=/|｜\s、,。]{1,14}?)\s*:)")
-HEADING_LINE = re.compile(r"[\s>＞■□●○◆◇▼▽・\-*※#\[【〔(]*\s*(?P<key>[^:=\]】〕)\s]{1,14}?)\s*[】\]〕)]?\s*")
+HEADING_LINE = re.compile(rf"{MARKED_KEY}\s*[】\]〕)]?\s*")
 
 
 def _is_field_line(line: str, key_lookup: Callable[[str], bool]) -> bool:
     """A heading or a 「key: value」 line, known key or not (「感情面:」 is a field we have no key for)."""
     heading = HEADING_LINE.fullmatch(line)
     return (bool(heading and key_lookup(heading.group("key").lower())) or any(key_lookup(k) for k, *_ in _split_fields(line))
-            or bool(re.match(r"[^:：。、]{1,14}[:：]", line.strip()) or re.match(r"\s*[【\[〔]", line)))
+            or bool(re.match(r"[^:。、]{1,14}:", line.strip()) or re.match(r"\s*[【\[〔]", line)))
 
 
 BANT_MARK = re.compile(r"(?<![A-Za-z])([BANT])\s*[:=]\s*([^\sBANT,、/]{0,12})")
