@@ -12,6 +12,8 @@ from service.engine.artifact import ModelError
 from service.engine.errors import EngineError, InvalidNoteError, NoteTooLongError
 from service.store import StoreUnavailable
 
+INVALID_REQUEST = "リクエストの項目に誤りがあります。"  # the Japanese sentence every invalid_request message starts with
+
 
 class ServiceError(Exception):
     """An API-level error with its status, code and message (raised by routes and dependencies)."""
@@ -34,7 +36,7 @@ def describe(exc: Exception) -> tuple[int, str, str]:
         if any(e.get("type") == "json_invalid" for e in errors):
             return 400, "malformed_json", "リクエストをJSONとして読めません。request body is not valid JSON"
         parts = [f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}" for e in errors[:5]]
-        return 422, "invalid_request", "リクエストの項目に誤りがあります。" + "; ".join(parts)
+        return 422, "invalid_request", INVALID_REQUEST + "; ".join(parts)
     if isinstance(exc, StoreUnavailable):
         return 503, exc.code, f"データベースを利用できません。nothing was written: {exc}"
     if isinstance(exc, NoteTooLongError):

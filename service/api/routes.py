@@ -16,7 +16,7 @@ from service.engine.scorer import Scorer, ScoreResult
 from service.store import HandoffNotFound, StoreUnavailable
 
 from .deps import REQUEST_ID, policy_dep, require_admin, require_key, scorer_dep, settings_dep, store_dep
-from .errors import ServiceError, describe
+from .errors import INVALID_REQUEST, ServiceError, describe
 from .schemas import (
     HANDOFF_ID_PATTERN,
     BatchItem,
@@ -99,7 +99,7 @@ def put_outcome(handoff_id: HandoffId, req: OutcomeRequest, request: Request, re
     try:
         record, status = store.put_outcome(handoff_id, req.model_dump(mode="json"))
     except ValueError as exc:  # the store's check of the outcome (a won deal that is no opportunity, …)
-        raise ServiceError(422, "invalid_request", str(exc)) from exc
+        raise ServiceError(422, "invalid_request", INVALID_REQUEST + str(exc)) from exc
     except HandoffNotFound as exc:
         raise ServiceError(404, "handoff_not_found", f"handoff {handoff_id!r} was never scored with this id; "
                                                      "send it to POST /v1/score with handoff_id first") from exc
