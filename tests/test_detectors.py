@@ -142,6 +142,12 @@ CASES = [
     ("contact_history", "10/5ウェビナー参加、資料DL2回。", P),
     ("contact_history", "3回目の架電でつながった。", P),
     ("contact_history", "問い合わせ対応の工数を減らしたい。", A),
+    # N次第: left to someone or something else, so not settled; but a stated fact before it still counts
+    ("budget", "予算:本社次第", U),
+    ("budget", "ご予算は稟議の結果次第とのこと。", U),
+    ("budget", "予算はゼロで、費用対効果次第。", P),
+    ("timing", "導入時期は保留。", U),
+    ("next_action", "資料が出来次第、12/3 14時の商談でご説明。", P),
 ]
 
 
@@ -200,6 +206,11 @@ VALUE_CASES = [
     ("decision_maker", "決裁は社長だが、次回の同席はしない。", "not_attending"),
     ("decision_maker", "決裁は本部長だが、商談には出てこない。", "not_attending"),
     ("decision_maker", "DM:専務(中野様)/同席×", "not_attending"),
+    ("decision_maker", "決裁は事業部長、同席は未定。", "undecided"),
+    ("decision_maker", "決裁:常務/同席可否は確認中", "undecided"),
+    ("decision_maker", "決裁者の常務も次回は出てくれるとのこと。", "attends"),
+    # the decider is named in one sentence and attendance said in another
+    ("decision_maker", "決裁は本部長。次の打ち合わせには本部長も同席予定です。", "attends"),
     ("urgency", "本気度はそこそこ。", "mid"),
     ("competition", "既存の自社システムからのリプレイス。", "incumbent"),
     ("resonant_content", "導入事例集にはほぼ無反応だった。", "flat"),

@@ -39,7 +39,7 @@ STATE_VERBS = frozenset({"分かる", "わかる", "判る", "把握", "見え�
 UNKNOWN_WORDS = frozenset({
     "不明", "未定", "未確認", "未確定", "未把握", "未聴取", "未ヒアリング", "調整中", "確認中", "要確認", "不透明",
     "未知数", "白紙", "不明確", "未回答", "未取得", "未決定", "未詳", "不詳", "未設定", "tbd", "TBD",
-    "分からず", "わからず", "聞きそびれ",
+    "分からず", "わからず", "聞きそびれ", "保留",
 })
 # Verbs that, attached to an info verb, also mean "did not get it": 聞きそびれる, 聞き損ねる, 聞き漏らす.
 MISSED_AUX = frozenset({"そびれる", "損ねる", "漏らす", "逃す", "忘れる"})
@@ -188,6 +188,11 @@ class Note:
         if any(_is_unknown_bunsetu(b) and b.root.head.i == predicate.root.i for b in between):
             reading.unknown = True
             soft = False
+        # 「予算は本部次第」「予算は見積次第とのこと」: the topic is left to someone or something else
+        left_to = [b for b in chain[1:2] + [b for b in between if b.root.head.i == predicate.root.i]]
+        if _has_topic_particle(chain[0]) and any(_contingent(t) for b in left_to for t in b):
+            reading.unknown = True
+            soft = False
         # 「予算は300万、時期は未定」: a later 「Xは」 before the predicate takes the predicate as its own
         if reading.unknown and _has_topic_particle(chain[0]) and any(_has_topic_particle(b) for b in between):
             reading.unknown = False
@@ -285,6 +290,12 @@ def _is_unknown_bunsetu(bunsetu) -> bool:
         return True
     has_info = any(t.lemma_ in INFO_VERBS and not _attends(t) for t in bunsetu)
     return has_info and (_negated(bunsetu) or any(lem in MISSED_AUX for lem in lemmas))
+
+
+def _contingent(t) -> bool:
+    """「本部次第」「見積次第」: N次第 leaves the matter to N, so it is not settled; 「でき次第送付」 (as soon as,
+    after a verb) is not. Only said right of a topic: 「予算ゼロで、効果次第」 still states the budget."""
+    return t.lemma_ == "次第" and t.i > 0 and t.doc[t.i - 1].tag_.startswith(("名詞", "接尾辞"))
 
 
 def _attends(t) -> bool:

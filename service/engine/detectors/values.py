@@ -22,13 +22,17 @@ VALUE_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
         ("mid", re.compile(r"中|そこそこ|まずまず|普通|△|ほどほど|五分五分|まあまあ")),
     ),
     "decision_maker": (
+        # whether the decider comes is still open: 「同席は未定」「同席可否は確認中」 (not a refusal)
+        ("undecided", re.compile(
+            r"(?:同席|出席|参加|同行|顔出し)[^。、/]{0,6}?(?:未定|調整中|確認中|要確認|未確認|不明|次第|わから|分から|検討中)")),
         # the decider will not be in the meeting: a negated or refused attendance, or only a report upwards
         ("not_attending", re.compile(
             r"(?:同席|出席|参加|同行|顔出し|出て(?:こ|く)|来られ|来れ|お会い|会え|話せ|お話し)[^。、/]{0,8}?"
-            r"(?:しない|しません|できない|できず|できていない|できていません|不可|なし|無し|未定|難しい|NG|×|無理|見送|ない|ません)|"
+            r"(?:しない|しません|できない|できず|できていない|できていません|不可|なし|無し|難しい|NG|×|無理|見送|ない|ません)|"
             r"来ない|会うのは[^。、]{0,6}先|"
             r"不参加|欠席|同席[×✕]|[・/／]\s*[×✕]\s*$|担当(?:者)?(?:だけ|のみ)|上申|報告(?:のみ|だけ|して)")),
-        ("attends", re.compile(r"同席|出席|参加|顔出し|同行|会える|お会いでき|話せた|直接(?:提案|話)|本人")),
+        ("attends", re.compile(r"同席|出席|参加|顔出し|同行|会える|お会いでき|話せた|直接(?:提案|話)|本人|"
+                                r"出て(?:くれ|もらえ|いただけ|頂け|くる|こられ|来られ)")),
     ),
     "budget": (
         ("none", re.compile(r"予算(?:は|が|も)?(?:、)?(?:ない|なし|無い|無し|ゼロ|0)|使い切|取れていない|取れてない|付かない|つかない|"
@@ -62,19 +66,25 @@ NEGATION_FLIPS = {"urgency": ("high", "low"), "decision_maker": ("attends", "not
 
 
 def read_value(element: str, note: Note, findings: list[Finding]) -> str | None:
-    """The value of a present element, from its most confident evidence; None where no value is modelled."""
+    """The value of a present element, from the most confident evidence that states one ("stated" when none
+    does: 「決裁は部長。次回は部長も同席」 takes attendance from the second sentence); None where no value is
+    modelled."""
     patterns = VALUE_PATTERNS.get(element)
     if not patterns or not findings:
         return None
-    best = max(findings, key=lambda f: f.confidence)
-    sent = note.sentence_at(best.start)
-    lo, hi = (sent.start, sent.start + len(sent.text)) if sent else (best.start, best.end)
-    text = note.norm_of(max(lo, best.start - 12), max(hi, best.end))
+    for finding in sorted(findings, key=lambda f: -f.confidence):
+        value = _value_of(element, patterns, note, finding)
+        if value is not None:
+            return value
+    return "stated"
+
+
+def _value_of(element: str, patterns, note: Note, finding: Finding) -> str | None:
+    sent = note.sentence_at(finding.start)
+    lo, hi = (sent.start, sent.start + len(sent.text)) if sent else (finding.start, finding.end)
+    text = note.norm_of(max(lo, finding.start - 12), max(hi, finding.end))
+    flip = NEGATION_FLIPS.get(element)
     for value, pattern in patterns:
         if pattern.search(text):
-            flip = NEGATION_FLIPS.get(element)
-            if flip and best.negated and value == flip[0]:
-                return flip[1]
-            return value
-    flip = NEGATION_FLIPS.get(element)
-    return flip[1] if flip and best.negated else "stated"
+            return flip[1] if flip and finding.negated and value == flip[0] else value
+    return flip[1] if flip and finding.negated else None
