@@ -142,6 +142,13 @@ CASES = [
     ("contact_history", "10/5ウェビナー参加、資料DL2回。", P),
     ("contact_history", "3回目の架電でつながった。", P),
     ("contact_history", "問い合わせ対応の工数を減らしたい。", A),
+    # need: excess, outside demands, what nobody there can do; feelings and the rep's own gaps are not needs
+    ("need", "元請けから作業記録の提出を求められている。", P),
+    ("need", "売上データはあるが分析できる人がいない。", P),
+    ("need", "今のシステムは月額が高すぎるとのこと。", P),
+    ("need", "過去の図面がすぐに探せない。", P),
+    ("need", "現場からの苦情に疲れ切っている様子。", A),
+    ("need", "これまでのやり取りは追えていない。", A),
     # N次第: left to someone or something else, so not settled; but a stated fact before it still counts
     ("budget", "予算:本社次第", U),
     ("budget", "ご予算は稟議の結果次第とのこと。", U),
