@@ -142,6 +142,11 @@ CASES = [
     ("contact_history", "10/5ウェビナー参加、資料DL2回。", P),
     ("contact_history", "3回目の架電でつながった。", P),
     ("contact_history", "問い合わせ対応の工数を減らしたい。", A),
+    # interest: what they are looking for or want to have, when it names a thing we could show
+    ("interest", "請求書の自動発行の仕組みを探しているとのこと。", P),
+    ("interest", "稟議の説得材料に同業の導入事例が欲しいと。", P),
+    ("interest", "とにかく人手が欲しいとのこと。", A),
+    ("interest", "デモを見て「こういうのが欲しかった」と。", A),
     # need: excess, outside demands, what nobody there can do; feelings and the rep's own gaps are not needs
     ("need", "元請けから作業記録の提出を求められている。", P),
     ("need", "売上データはあるが分析できる人がいない。", P),

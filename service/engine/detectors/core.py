@@ -43,6 +43,18 @@ def _interest_object(note: Note, s: int, e: int, r: Reading) -> bool:
     return _names_interest(note, _last_content_segment(obj)) or _topic_object(note, s, e, r)
 
 
+# wanted, but not a thing we sell: more people, money or time is need or budget (「人手が欲しい」)
+NOT_A_PRODUCT_WISH = rx(r"(?:人手|人材|人員|スタッフ|予算|お金|資金|時間|余裕|休み)$")
+
+
+def _wanted_thing(note: Note, s: int, e: int, r: Reading) -> bool:
+    """The thing is the phrase the match follows (「Xを探している」「Xが欲しい」), nothing else in the clause."""
+    if r.unknown or r.negated:
+        return r.unknown
+    obj = _last_content_segment(note.norm_of(r.clause_start, s).lstrip("「『"))
+    return not NOT_A_PRODUCT_WISH.search(obj) and _names_interest(note, obj)
+
+
 def _topic_object(note: Note, s: int, e: int, r: Reading) -> bool:
     """「Xに関心」「Xへの興味が強い」「関心の中心はX」: X, read from the parse, must be specific. The words before
     関心 are not its object unless the parse says so (「一応関心はある」「冒頭でサービスに興味あり」)."""
@@ -150,7 +162,8 @@ def _specific(obj: str) -> bool:
     return len(obj) >= 2 and not VAGUE_OBJECT.match(obj) and not UNKNOWN_VALUE.search(obj) and not INTERROGATIVE.search(obj)
 
 
-INTERROGATIVE = rx(r"どの|どこ|どんな|どういう|どれ|何(?!度|回|人|名|社|件|か所|店)|なに")
+# an interrogative or a pointing word (「こういうの」 points at what was shown, it names nothing)
+INTERROGATIVE = rx(r"どの|どこ|どんな|どういう|どれ|何(?!度|回|人|名|社|件|か所|店)|なに|(?:こう|そう|ああ)いう|こんな|そんな|あんな")
 
 
 def _object_after(note: Note, s: int, e: int, r: Reading) -> bool:
@@ -188,6 +201,9 @@ INTEREST = ElementRules(
         Cue("told-to-look", rx(r"(?:について|を|の(?:こと|件|話))(?:調べ|情報収集し|聞いてき|見てき|確認し)(?:ておけ|てこい|ておいて|てくるよう|るよう)"), check=_interest_object, confidence=0.65),
         # a feature named as what would make it fit: 「Xがあれば今の運用にはまる」「Xさえあれば即決」
         Cue("fit-if", rx(r"(?:が|さえ)あれば[^。\n]{0,15}(?:はまる|ハマる|合う|使える|助かる|導入し|入れ|決め|十分|いける|乗り換え|即決)"), check=_interest_object, confidence=0.65),
+        # 「脆弱性診断を探している」「他法人の事例が欲しい」: what they are looking for, when it is specific
+        Cue("looking-for", rx(r"(?:を|が)(?:探して(?:いる|る|います|おり|いた)|探し中|(?:欲し|ほし)(?:い|かった|がって))"),
+            check=_wanted_thing, confidence=0.65),
         Cue("solution-wish", rx(rf"(?:{SOLUTION})[^。\n]{{0,20}}(?:したい|やりたい|できるか|切り替えたい|化したい|入れたい|導入したい|使いたい)"), confidence=0.6),
     ),
     vague_value=rx(r"(?:あり|有り|有|○|◯|◎|ある|大|高|高い|前向き|(?:興味|関心)(?:あり|有り|有)|サービス全般|全般|少し)!*"),
