@@ -188,6 +188,24 @@ def test_page_server_down_shows_a_clear_message_and_recovers(page, server):
     assert states(page)["timing"] == "present"
 
 
+def test_page_reconnects_at_once_when_the_browser_is_back_online(page, server):
+    """With the page's clock stopped no retry timer can fire: only the browser's `online` event brings it back."""
+    note = page.locator("#note")
+    page.clock.install()
+    page.clock.pause_at(time.time() * 1000 + 1000)
+    server.stop()
+    try:
+        note.press_sequentially("決裁は部長。", delay=10)
+        page.clock.run_for(2000)  # the typing debounce fires; the request fails
+        page.locator("#error").wait_for(state="visible", timeout=15_000)
+        assert OFFLINE in page.locator("#error-text").inner_text()
+    finally:
+        server.start()
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.locator("#error").wait_for(state="hidden", timeout=15_000)
+    assert states(page)["decision_maker"] == "present"
+
+
 def test_page_ime_composition_does_not_send_requests(page):
     note = page.locator("#note")
     note.focus()

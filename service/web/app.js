@@ -4,7 +4,8 @@ import { STATE_JA, crmSummary, mapSpans, ruleJa, segments, spansAt, spansOf, val
 
 const DEBOUNCE_MS = 400;
 const TIMEOUT_MS = 10000; // a cold 20,000-character note takes seconds; live edits take tens of milliseconds
-const RETRY_MS = [2000, 3000, 5000, 8000, 10000]; // reconnect attempts while the server is down
+const RETRY_MS = [1000, 2000, 3000, 5000]; // reconnect attempts while the server is down (and at once when
+// the browser comes back online or the tab is shown again)
 const TOP_SUGGESTIONS = 3;
 const SENTENCE_END = /[。！？!?\n]$/;
 const KEY_STORE = "handoff.apiKey";
@@ -92,6 +93,7 @@ async function loadCatalogue() {
 function schedule(delay, trigger) {
   clearTimeout(debounceTimer);
   clearTimeout(retryTimer);
+  retryTimer = 0;
   stats.trigger = trigger;
   stats.delayMs = delay;
   if (!ui.note.value.trim()) return clear();
@@ -161,9 +163,16 @@ function fail(err, timedOut) {
   showError(msg, err instanceof ApiError && err.status === 401);
   setStatus(retry ? "自動で再接続します…" : "");
   if (retry) {
-    retryTimer = setTimeout(analyze, RETRY_MS[Math.min(retries, RETRY_MS.length - 1)]);
+    retryTimer = setTimeout(retryNow, RETRY_MS[Math.min(retries, RETRY_MS.length - 1)]);
     retries++;
   }
+}
+
+function retryNow() {
+  if (!retryTimer) return;
+  clearTimeout(retryTimer);
+  retryTimer = 0;
+  analyze();
 }
 
 function showError(msg, askKey = false) {
@@ -201,6 +210,7 @@ function clear() {
   seq++; // any answer still on its way is for an older text
   controller?.abort();
   clearTimeout(retryTimer);
+  retryTimer = 0;
   result = null;
   spans = [];
   shownText = ui.note.value;
@@ -428,6 +438,8 @@ ui.note.addEventListener("mouseleave", () => { ui.tooltip.hidden = true; });
 for (const ev of ["keyup", "click", "focus", "select"]) ui.note.addEventListener(ev, updateCaretInfo);
 ui.note.addEventListener("blur", () => { ui.caret.textContent = ""; });
 window.addEventListener("resize", autosize);
+window.addEventListener("online", retryNow); // the network is back: no need to wait for the next attempt
+document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") retryNow(); });
 $("sample").addEventListener("click", fillSample);
 $("copy").addEventListener("click", copySummary);
 $("clear").addEventListener("click", () => { ui.note.value = ""; followEdit(); ui.note.focus(); });
