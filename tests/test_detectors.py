@@ -154,6 +154,13 @@ CASES = [
     ("need", "過去の図面がすぐに探せない。", P),
     ("need", "現場からの苦情に疲れ切っている様子。", A),
     ("need", "これまでのやり取りは追えていない。", A),
+    # note style drops する: 「検討、」 closes its clause, so a later 「時期は未定」 is not the budget's
+    ("budget", "来期予算で検討、時期は未定。", P),
+    ("timing", "来期予算で検討、時期は未定。", U),
+    ("budget", "予算確保、時期は未定。", P),
+    # the date of a demo or meeting is the next action, not when they adopt
+    ("timing", "来月中旬に現地でデモを実施する方向。", A),
+    ("timing", "来月中旬に本番稼働の予定。", P),
     # N次第: left to someone or something else, so not settled; but a stated fact before it still counts
     ("budget", "予算:本社次第", U),
     ("budget", "ご予算は稟議の結果次第とのこと。", U),

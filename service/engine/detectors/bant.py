@@ -48,9 +48,14 @@ TIMING_CUE = rx(rf"(?:{PERIOD})[^。\n]{{0,24}}?(?:{ADOPT})|(?:{ADOPT})[^。\n]{
 NOT_TIMING = rx(r"(?:来期|今期|来年度|今年度|次年度|新年度)(?:の)?(?:予算|設備投資予算)|予算(?:申請|要求|編成|取り|化)|締め|締切|〆")
 
 
+# the date of a meeting or demo is the next action, not when they adopt: 「来月中旬にデモを実施」
+MEETING_EVENT = rx(r"(?:デモ|商談|打ち合わせ|打合せ|面談|訪問|MTG|ミーティング|説明会|プレゼン|勉強会)(?:を|の|は)?(?:実施|開始|スタート|決定)")
+
+
 def _timing_ok(note: Note, s: int, e: int, r: Reading) -> bool:
     m = note.norm_of(s, e)
-    return not NOT_TIMING.search(m) and not re.search(r"(?:前|以前|昨年|去年|先月|先週)[^。]{0,6}(?:導入|入れ)(?:た|して|済)", m)
+    return (not NOT_TIMING.search(m) and not MEETING_EVENT.search(m)
+            and not re.search(r"(?:前|以前|昨年|去年|先月|先週)[^。]{0,6}(?:導入|入れ)(?:た|して|済)", m))
 
 
 TIMING = ElementRules(

@@ -256,6 +256,9 @@ def _is_predicate(bunsetu) -> bool:
         or any(t.dep_ in ("aux", "cop") for t in bunsetu)
         or root.dep_ == "ROOT"
         or any(t.lemma_ in UNKNOWN_WORDS or t.text in UNKNOWN_WORDS for t in bunsetu)
+        # note style drops する: 「来期予算で検討、時期は未定」 ends its clause at 検討、
+        or (len(bunsetu) > 1 and bunsetu[-1].text in ("、", ",") and bunsetu[-2].i == root.i
+            and root.tag_.startswith("名詞-普通名詞-サ変可能"))
     )
 
 
