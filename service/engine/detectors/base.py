@@ -184,13 +184,13 @@ class Note:
         reading.negated = _negated(predicate)
         reading.predicate = predicate.text
         between = [b for b in struct.bunsetsus if chain[0].end <= b.start and b.end <= predicate.start]
+        modifiers = [b for b in between if b.root.head.i == predicate.root.i]
         # 「時期は未定とのこと」: the unknown word modifies the predicate instead of heading it
-        if any(_is_unknown_bunsetu(b) and b.root.head.i == predicate.root.i for b in between):
+        if any(_is_unknown_bunsetu(b) for b in modifiers):
             reading.unknown = True
             soft = False
         # 「予算は本部次第」「予算は見積次第とのこと」: the topic is left to someone or something else
-        left_to = [b for b in chain[1:2] + [b for b in between if b.root.head.i == predicate.root.i]]
-        if _has_topic_particle(chain[0]) and any(_contingent(t) for b in left_to for t in b):
+        if _has_topic_particle(chain[0]) and any(_contingent(t) for b in chain[1:2] + modifiers for t in b):
             reading.unknown = True
             soft = False
         # 「予算は300万、時期は未定」: a later 「Xは」 before the predicate takes the predicate as its own
@@ -257,9 +257,12 @@ def _is_predicate(bunsetu) -> bool:
         or root.dep_ == "ROOT"
         or any(t.lemma_ in UNKNOWN_WORDS or t.text in UNKNOWN_WORDS for t in bunsetu)
         # note style drops する: 「来期予算で検討、時期は未定」 ends its clause at 検討、
-        or (len(bunsetu) > 1 and bunsetu[-1].text in ("、", ",") and bunsetu[-2].i == root.i
-            and root.tag_.startswith("名詞-普通名詞-サ変可能"))
+        or (_closed_by_comma(bunsetu) and bunsetu[-2].i == root.i and root.tag_.startswith("名詞-普通名詞-サ変可能"))
     )
+
+
+def _closed_by_comma(bunsetu) -> bool:
+    return len(bunsetu) > 1 and bunsetu[-1].text in ("、", ",")
 
 
 def _ends_clause(bunsetu) -> bool:
@@ -268,7 +271,7 @@ def _ends_clause(bunsetu) -> bool:
     if any(t.tag_.startswith("助詞-接続助詞") and t.text in CLAUSE_LINKS for t in bunsetu):
         return True
     # 「関心がある、現状…」: nor is a relative clause ever cut from its noun by a comma
-    return bunsetu[-1].text in ("、", ",") and len(bunsetu) > 1
+    return _closed_by_comma(bunsetu)
 
 
 def _embeds_question(bunsetu) -> bool:

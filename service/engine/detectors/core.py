@@ -49,8 +49,10 @@ NOT_A_PRODUCT_WISH = rx(r"(?:人手|人材|人員|スタッフ|予算|お金|資
 
 def _wanted_thing(note: Note, s: int, e: int, r: Reading) -> bool:
     """The thing is the phrase the match follows (「Xを探している」「Xが欲しい」), nothing else in the clause."""
-    if r.unknown or r.negated:
-        return r.unknown
+    if r.unknown:  # 「何を探しているかは聞けず」: a gap, whatever the object
+        return True
+    if r.negated:  # 「事例は欲しくない」
+        return False
     obj = _last_content_segment(note.norm_of(r.clause_start, s).lstrip("「『"))
     return not NOT_A_PRODUCT_WISH.search(obj) and _names_interest(note, obj)
 
