@@ -92,8 +92,7 @@ async function loadCatalogue() {
 
 function schedule(delay, trigger) {
   clearTimeout(debounceTimer);
-  clearTimeout(retryTimer);
-  retryTimer = 0;
+  cancelRetry();
   stats.trigger = trigger;
   stats.delayMs = delay;
   if (!ui.note.value.trim()) return clear();
@@ -170,9 +169,13 @@ function fail(err, timedOut) {
 
 function retryNow() {
   if (!retryTimer) return;
-  clearTimeout(retryTimer);
-  retryTimer = 0;
+  cancelRetry();
   analyze();
+}
+
+function cancelRetry() {
+  clearTimeout(retryTimer);
+  retryTimer = 0; // retryNow only fires a retry that is still pending
 }
 
 function showError(msg, askKey = false) {
@@ -209,8 +212,7 @@ function show(text, body, rtt) {
 function clear() {
   seq++; // any answer still on its way is for an older text
   controller?.abort();
-  clearTimeout(retryTimer);
-  retryTimer = 0;
+  cancelRetry();
   result = null;
   spans = [];
   shownText = ui.note.value;
