@@ -161,6 +161,9 @@ CASES = [
     # the date of a demo or meeting is the next action, not when they adopt
     ("timing", "来月中旬に現地でデモを実施する方向。", A),
     ("timing", "来月中旬に本番稼働の予定。", P),
+    # a field's answer may carry a remark in brackets: the answer still counts
+    ("decision_maker", "決裁:常務(同席できるかは確認中)", P),
+    ("budget", "予算:年200万(上振れは要確認)", P),
     # N次第: left to someone or something else, so not settled; but a stated fact before it still counts
     ("budget", "予算:本社次第", U),
     ("budget", "ご予算は稟議の結果次第とのこと。", U),
@@ -228,6 +231,7 @@ VALUE_CASES = [
     ("decision_maker", "決裁は事業部長、同席は未定。", "undecided"),
     ("decision_maker", "決裁:常務/同席可否は確認中", "undecided"),
     ("decision_maker", "決裁者の常務も次回は出てくれるとのこと。", "attends"),
+    ("decision_maker", "■課題 紙の台帳、「もう無理」と課長\n■決裁 本部長(同席可否は確認中)", "undecided"),
     # the decider is named in one sentence and attendance said in another
     ("decision_maker", "決裁は本部長。次の打ち合わせには本部長も同席予定です。", "attends"),
     ("urgency", "本気度はそこそこ。", "mid"),
@@ -249,6 +253,14 @@ def test_detectors_value_of_a_present_element(parser, element, text, value):
 
     det = detect(text, parser).detections[element]
     assert (det.state.value, det.value) == ("present", value)
+
+
+def test_detectors_a_role_cue_stays_on_its_line(parser):
+    """「…と課長」 ends one item; 「■決裁 本部長(同席…)」 is the next: no evidence reads across the line break."""
+    from service.engine.detect import detect
+
+    det = detect("■課題 紙の台帳、「もう無理」と課長\n■決裁 本部長(次回同席予定)", parser).detections["decision_maker"]
+    assert det.evidence and all("\n" not in e.text for e in det.evidence), [e.text for e in det.evidence]
 
 
 def test_detectors_value_is_none_unless_present(parser):

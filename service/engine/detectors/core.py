@@ -277,9 +277,9 @@ DECISION_MAKER = ElementRules(
     cues=(
         Cue("role-decides", rx(rf"(?:{ROLE})(?:{NAMED})?(?:が|の|で|は|に|判断|決裁|決済|承認|決定|OK|GO|の一存|の鶴の一声)(?:で)?(?:決め|決ま|判断|決裁|決済|承認|決定|OK|GO|一存|了承|判子|ハンコ|印鑑|権限)"), confidence=0.85, negation_kills=True),
         Cue("role-decision-noun", rx(rf"(?:{ROLE})(?:{NAMED})?(?:判断|決裁|決済|承認|決定|マター)"), confidence=0.85),
-        Cue("stamp", rx(rf"(?:ハンコ|判子|印鑑|はんこ)(?:を押す(?:の|人)?)?(?:は|も|:)[^。、]{{0,6}}(?:{ROLE})|(?:{ROLE})(?:{NAMED})?(?:が|は)(?:そのまま)?(?:決める|決定権を持つ|決裁権を持つ|判断する)(?:立場|人|方)"), confidence=0.8),
+        Cue("stamp", rx(rf"(?:ハンコ|判子|印鑑|はんこ)(?:を押す(?:の|人)?)?(?:は|も|:)[^。、\n]{{0,6}}(?:{ROLE})|(?:{ROLE})(?:{NAMED})?(?:が|は)(?:そのまま)?(?:決める|決定権を持つ|決裁権を持つ|判断する)(?:立場|人|方)"), confidence=0.8),
         Cue("process", rx(PROCESS), confidence=0.75, negation_kills=True),
-        Cue("attends", rx(rf"(?:{ROLE})[^。、]{{0,12}}(?:同席|出席|参加|顔出し|も同席|にも声)"), confidence=0.65, negation_kills=True),
+        Cue("attends", rx(rf"(?:{ROLE})[^。、\n]{{0,12}}(?:同席|出席|参加|顔出し|も同席|にも声)"), confidence=0.65, negation_kills=True),
         Cue("reach", rx(rf"(?:{ROLE})(?:に|へ)(?:直接)?(?:提案|上げ|報告|相談|話を通|説明)"), confidence=0.6),
     ),
     vague_value=rx(r"(?:あり|○|◯|◎|前向き)"),

@@ -110,7 +110,7 @@ def _judge_field(rules: ElementRules, note: Note, key: str, k_start: int, v_star
     return Finding(el, State.PRESENT, v_start, span_end, "field:value", 0.9)
 
 
-LIST_ITEM = re.compile(r"[/、,・\s]")
+LIST_ITEM = re.compile(r"[/、,・\s(]")  # 「本部長(同席可否は確認中)」: the answer, then a remark on it
 NOT_THERE = re.compile(r"なし|無し|ない|空欄|不在")  # 「記録なし」「決裁権なし」「CRM上空欄」 answer nothing
 
 
