@@ -97,6 +97,25 @@ CASES = [
     ("interest", "アポを受けてくれた理由は聞けませんでしたが、今のツールには困り果てているとのことです。", U),
     ("interest", "どの機能が目当てかは分からないまま。", U),
     ("interest", "ﾃﾞﾓ希望（何を見たいかは不明）", U),
+    # 「はじめに」「最初に」 say when it was said, not what the interest is in; が after です joins clauses; in a
+    # terse note the object is the last item, not the run of items the parse hangs on it
+    ("interest", "最初にご興味ありとのこと。", A),
+    ("interest", "はじめに興味は示してくれました。導入は来期。", A),
+    ("interest", "興味ありですが、来週火曜に訪問予定です。", A),
+    ("interest", "関心はある様子ですが、細かい要望はこれから。", A),
+    ("interest", "山田商事 課題あり サービス自体には興味ありそう 決裁ルート:部長", A),
+    ("interest", "興味ありとのこと/温度感は低めと聞いた", A),
+    ("interest", "クラウド会計に興味ありとのこと。", A),
+    ("interest", "興味があるのは、仕訳の自動提案の部分とのこと。", P),
+    ("interest", "はじめに給与明細の電子配布に関心があると伺いました。", P),
+    # a clause joined by が/けど is a sibling, not what the interest is in; so is an item across a 「/」
+    ("interest", "料金表は刺さらなかったけど、製品に興味ありとのこと。", A),
+    ("interest", "概算見積を金曜までに送付/興味はありそう/他社比較なし", A),
+    ("interest", "見積書のテンプレートを見せたら興味津々だった。", P),
+    # the product the note is about (「チャットボットの件」) is no wish for a feature; an item ends at 「/」
+    ("interest", "AIチャットボットの件、来年度中に導入したい。", A),
+    ("interest", "打ち合わせはオンライン/来月には入れたい", A),
+    ("interest", "受付の手続きをタブレット化したいとのこと。", P),
     ("decision_maker", "坂本課長は決裁権なしで、決裁者は不明。", U),
     ("emotion", "話しぶりは落ち着いていて、すぐにでも、という感じではない。", A),
     # fields inside a line of items end where the next item begins; the answer comes before what is still open

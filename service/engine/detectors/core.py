@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
-from .base import Note, Reading
+from .base import CLAUSE_LINKS, Note, Reading
 from .patterns import PROCESS, ROLE, rx
 from .rules import UNKNOWN_VALUE, Cue, ElementRules
 
@@ -22,7 +23,8 @@ INTEREST_TOPIC = rx(
     r"(?:アポ|面談|商談|打ち合わせ|話を聞く)(?:を|に)?(?:受けて(?:くれた|もらえた|いただけた)|承諾(?:して(?:くれた|いただけた))?|応じて(?:くれた|いただけた)|OKした)?の?理由|"
     r"(?:なぜ|何が刺さって|どうして)(?:会って|アポを受けて|時間を(?:取って|とって))(?:くれる|くれた|もらえる|もらえた|いただける|いただけた)の?か"
 )
-INTEREST_TOPIC_TAIL = rx(r"^(?:興味|関心)[^。、,\n\s]{0,12}?(?:のは|は|:|が)[、,\s]*(?P<obj>[^。、,\n]{2,})")
+# the topic particle after 関心/興味 and what follows it: 「関心の中心は、X」「興味があるのはX」
+TOPIC_PARTICLE = rx(r"(?=(?:のは|は|:|が)[、,\s]*(?P<obj>[^。、,\n]{2,}))")  # every position, overlapping
 # 「興味は持ってくれている」「関心は高い」: what follows は is a predicate, not the object of interest
 PREDICATE_START = rx(r"^(?:持|あり|ある|有(?:り|る|$)|示|な|高|強|薄|深|大|無|そこそこ|津々|出|湧|わ)")
 SOLUTION = (
@@ -64,13 +66,34 @@ def _topic_object(note: Note, s: int, e: int, r: Reading) -> bool:
         return False
     if any(_names_interest(note, obj) for obj in _governed_objects(note, s, e)):
         return True
-    m = INTEREST_TOPIC_TAIL.match(note.norm_of(s, s + 60))
-    return bool(m and _names_interest(note, m.group("obj").strip()) and not PREDICATE_START.match(m.group("obj")))
+    obj = _tail_object(note, s)
+    return obj is not None and _names_interest(note, obj)
+
+
+def _tail_object(note: Note, s: int) -> str | None:
+    """「関心の中心はX」「興味があるのは、X」: the phrase after the topic particle. Not after a conjunctive
+    particle (「興味ありですが、8/20に訪問」: が joins two clauses) nor a predicate (「関心は高い」)."""
+    text = note.norm_of(s, s + 60)
+    if not text.startswith(("興味", "関心")):
+        return None
+    base = bisect_left(note.norm.starts, s)
+    for m in TOPIC_PARTICLE.finditer(text, 2):
+        if m.start() > 14 or re.search(r"[。、,\n\s/|｜]", text[2:m.start()]):
+            break
+        lo, hi = note.norm.span(base + m.start(), base + m.start("obj"))
+        if PREDICATE_START.match(m.group("obj")) or any(t.tag_ == "助詞-接続助詞" for t in note.tokens(lo, hi)):
+            continue
+        return m.group("obj").strip()
+    return None
 
 
 # case particles that mark what the interest is in: 「Xに/へ/について興味」; with a verb (気になる, 知りたい,
 # 見たい) the thing is also its subject, topic or object: 「Xが気になっている」「Xの画面を見たい」
 OBJECT_CASES = frozenset({"に", "へ"})
+WHEN_IN_CALL = frozenset({"冒頭", "序盤", "終盤", "途中", "終わり際", "締め", "最後"})
+ITEM_BREAK = re.compile(r"\s+/?\s*|\s*[/|｜、,]\s*")
+STIMULUS = frozenset({"たら", "と", "ば", "ところ"})
+ITEM_SEP = re.compile(r"[\s/|｜]")  # between the items of a terse note
 VERB_CASES = frozenset({"が", "は", "も", "を", "の"})
 
 
@@ -90,13 +113,33 @@ def _governed_objects(note: Note, s: int, e: int) -> list[str]:
     core |= {t.head.i for t in toks if t.dep_ in ("compound", "obj", "nsubj", "obl", "nmod")}
     # a line's trailing newline can become the root the phrase hangs from (「…に興味アリ\n」)
     core |= {doc[a].head.i for a in core if doc[a].head.tag_.startswith("空白")}
-    clausal = {c.i for t in toks for c in t.children if c.dep_ in ("acl", "amod", "ccomp", "advcl", "csubj")}
+    first = toks[0].i
+
+    def gap(a: int, b: int) -> str:  # the text between token a and token b
+        return doc[a].whitespace_ + doc[a + 1:b].text
+
+    def modifies(c) -> bool:
+        """A clause that modifies the interest word, not a sibling clause the parse happens to hang on it:
+        one ended by a conjunctive particle (「料金表は響かなかったですが、」) or across an item break (「…を
+        送付/興味ありそう」) is a clause of its own."""
+        end = max(t.i for t in c.subtree)
+        ends_link = any(t.tag_ == "助詞-接続助詞" and t.text in CLAUSE_LINKS for t in doc[c.i:end + 1] if t.head.i == c.i)
+        return not ends_link and not (end < first and ITEM_SEP.search(gap(end, first)))
+
+    clausal = {c.i for t in toks for c in t.children if c.dep_ in ("acl", "amod", "ccomp", "advcl", "csubj") and modifies(c)}
     # the interest word as the predicate: itself, or the noun it forms with 「中心」「一番の」, or a newline root
-    nominal = {t.i for t in toks} | {t.head.i for t in toks if t.dep_ in ("compound", "nmod") and t.head.tag_.startswith(("名詞", "空白"))}
-    clausal |= {c.i for a in nominal for c in doc[a].children if c.dep_ in ("acl", "amod")}
+    nominal = {t.i for t in toks} | {t.head.i for t in toks if t.dep_ in ("compound", "nmod") and t.head.tag_.startswith(("名詞", "空白", "形状詞"))}
+    clausal |= {c.i for a in nominal for c in doc[a].children if c.dep_ in ("acl", "amod") and modifies(c)}
+    # what set it off: 「Xを見せたら興味津々」「Xの話をすると関心が高まった」
+    clausal |= {c.i for a in nominal for c in doc[a].children
+                if c.dep_ == "advcl" and any(x.text in STIMULUS for x in c.children if x.dep_ in ("aux", "mark")) and modifies(c)}
     verbal = any(t.tag_.startswith("動詞") for t in toks)
     predicative = any(doc[a].dep_ in ("ROOT", "advcl") or any(c.dep_ == "cop" or c.text in ("で", "だ", "です") for c in doc[a].children)
                       for a in nominal)
+
+    def bare_ok(tok) -> bool:
+        return verbal and not any(c.dep_ == "case" for c in tok.children) and all(t.is_space for t in doc[tok.i + 1:first])
+
     out = []
     for tok in doc:
         if tok.i in core or not tok.tag_.startswith(("名詞", "接尾辞", "動詞")):
@@ -106,26 +149,31 @@ def _governed_objects(note: Note, s: int, e: int) -> list[str]:
             ok = bool(cases & (OBJECT_CASES | VERB_CASES))
         elif tok.head.i in core:
             # 「ﾓﾊﾞｲﾙｵｰﾀﾞｰ 気になってる」: a casual note drops the particle right before the verb
-            bare = verbal and not cases and all(t.is_space for t in doc[tok.i + 1:toks[0].i]) and tok.i < toks[0].i
-            ok = bool(cases & OBJECT_CASES or (verbal and cases & VERB_CASES) or bare
+            ok = bool(cases & OBJECT_CASES or (verbal and cases & VERB_CASES) or (tok.i < first and bare_ok(tok))
                       or (predicative and tok.dep_ in ("nsubj", "obl") and cases & {"が", "は"}))
         else:
             ok = False
+        if ok and tok.i < first and not bare_ok(tok) and ITEM_SEP.search(gap(tok.i, first)):
+            continue  # 「…12月4日までに送付/興味ありそう」: an item of its own, run into this one by the parse
         if ok:
             # the phrase: the noun and what modifies it to its left (「勤怠の自動集計」), without adverbs or marks
             left = [t for t in tok.subtree if t.i < tok.i and t.dep_ not in ("advmod", "punct", "dep", "mark")] + [tok]
+            if len(left) == 1 and (tok.tag_ == "名詞-普通名詞-副詞可能" or tok.text in WHEN_IN_CALL):
+                continue  # 「はじめに興味あり」「最初に関心を示した」: when, not what
             lo = sent.start + min(t.idx for t in left)
-            phrase = note.norm_of(lo, sent.start + tok.idx + len(tok.text)).strip()
+            # a terse note's items run together in one parse (「エバー建設 ニーズあり サービス自体には興味」):
+            # the phrase is the last item
+            phrase = ITEM_BREAK.split(note.norm_of(lo, sent.start + tok.idx + len(tok.text)).strip())[-1]
             # a clause (「宿日直の区分管理ができる」) is as specific as its arguments: 「何ができる」 is not
             out.append(_last_content_segment(phrase) if tok.tag_.startswith("動詞") else phrase)
     return out
 
 
-# 「在庫管理システム」「SFA」: the kind of product, which field sales already knows; a feature or use
-# case says which part of it (「勤怠の自動集計」「API連携」)
+# 「在庫管理システム」「在庫管理」「クラウド会計」「SFA」: the kind of product, which field sales already knows;
+# a feature or use case says which part of it (「勤怠の自動集計」「API連携」)
 PRODUCT_CATEGORY = rx(
     r"^[^のをがでと、\s]{0,14}(?:システム|ツール|ソフト|ソフトウェア|クラウド|アプリ|サービス|パッケージ|ソリューション|"
-    r"プラットフォーム|製品|SaaS)$|^(?:SFA|CRM|ERP|MA|ATS|RPA|BI|HRIS|LMS|EC|DX|IT|AI|IoT)$"
+    r"プラットフォーム|製品|SaaS)$|^(?:SFA|CRM|ERP|MA|ATS|RPA|BI|HRIS|LMS|EC|DX|IT|AI|IoT)$|^クラウド[^のをがでと、\s]{1,8}$"
 )
 PRODUCT_MENTION = rx(r"([^\s、。,:・/|()「」【】\[\]]{2,16})の(?:件|案件)|(?:商材|製品|サービス|プロダクト|商品)\s*:\s*([^\s、。/|]{2,16})")
 
@@ -194,7 +242,7 @@ INTEREST = ElementRules(
         Cue("fronted-wish", rx(r"[^。、\n]{2,30}、(?:ここ|そこ|これ|この(?:部分|点|機能))(?:を|が|は)(?:一番|特に|いちばん|まず)?(?:見たい|知りたい|聞きたい|確かめたい|気になる)"), check=_fronted_object, confidence=0.7),
         Cue("demo-wish", rx(r"デモ(?:を|が)(?:見たい|希望)|を(?:一度|ぜひ|実際に)?(?:見せてほしい|見てみたい|試してみたい)"), confidence=0.7),
         Cue("what-matters", rx(r"(?:か|かどうか|点|ところ|機能|こと)(?:を|が|は)?(?:一番|特に|とても|かなり|しきりに)?(?:気にして|気にされて|気になって|気になった|焦点|論点|決め手|ポイント|重要|関心事)"), confidence=0.7),
-        Cue("heard-and-came", rx(r"(?:と|を)(?:聞いて|知って|見て|読んで)[^。]{0,12}(?:問い合わせ|連絡|話を聞|興味|アポ|資料請求)|話を聞いて(?:みたく|みる|みよう|おけ|こい)|話を聞く(?:一番の)?理由|(?:理由|きっかけ|決め手|(?:アポ|面談|商談|打ち合わせ|話を聞く|会う)の目的)(?:は|:)[、\s]*(?!聞け|聞き|不明|未|分から|わから|確認|ヒアリング|特に)[^。]{4,}"), confidence=0.65),
+        Cue("heard-and-came", rx(r"(?:と|を)(?:聞いて|知って|見て|読んで)[^。\n/|｜]{0,12}(?:問い合わせ|連絡|話を聞|興味|アポ|資料請求)|話を聞いて(?:みたく|みる|みよう|おけ|こい)|話を聞く(?:一番の)?理由|(?:理由|きっかけ|決め手|(?:アポ|面談|商談|打ち合わせ|話を聞く|会う)の目的)(?:は|:)[、\s]*(?!聞け|聞き|不明|未|分から|わから|確認|ヒアリング|特に)[^。]{4,}"), confidence=0.65),
         # 「知りたいのはX」「一番気にしているのはX」
         Cue("wanted-is", rx(r"(?:知りたい|見たい|聞きたい|確かめたい|試したい|気にしている|気にされている|気になっている|気にしていた)(?:の|こと|点)は"), check=_object_after, confidence=0.7),
         # 「Xって実際どうなの、という質問あり」: the customer's own question names the interest
@@ -206,7 +254,7 @@ INTEREST = ElementRules(
         # 「脆弱性診断を探している」「他法人の事例が欲しい」: what they are looking for, when it is specific
         Cue("looking-for", rx(r"(?:を|が)(?:探して(?:いる|る|います|おり|いた)|探し中|(?:欲し|ほし)(?:い|かった|がって))"),
             check=_wanted_thing, confidence=0.65),
-        Cue("solution-wish", rx(rf"(?:{SOLUTION})[^。\n]{{0,20}}(?:したい|やりたい|できるか|切り替えたい|化したい|入れたい|導入したい|使いたい)"), confidence=0.6),
+        Cue("solution-wish", rx(rf"(?:{SOLUTION})(?![^、。\n]{{0,10}}の件)[^。\n/|｜]{{0,20}}(?:したい|やりたい|できるか|切り替えたい|化したい|入れたい|導入したい|使いたい)"), confidence=0.6),
     ),
     vague_value=rx(r"(?:あり|有り|有|○|◯|◎|ある|大|高|高い|前向き|(?:興味|関心)(?:あり|有り|有)|サービス全般|全般|少し)!*"),
     about_others_ok=True,
