@@ -22,6 +22,15 @@ CASES = [
     ("urgency", "急ぎではない様子で、情報収集段階とのこと。", P),
     ("urgency", "今期中に何とかしたいと強い口調でした。", P),
     ("urgency", "温度感は不明です。", U),
+    # 「温度は…」 graded is the customer's temperature; a measured temperature is not; commitment and
+    # 「今すぐどうこうではない」 are urgency high and low
+    ("urgency", "温度はまずまずと感じました。", P),
+    ("urgency", "冷蔵庫の温度が高いまま放置されがち。", A),
+    ("urgency", "室温度を手書きで記録している。", A),
+    ("urgency", "今期は腰を据えて、本腰を入れて進めるとのこと。", P),
+    ("urgency", "今すぐどうこうする話ではないそう。", P),
+    ("urgency", "いい製品があれば替えたい程度の温度感。", P),
+    ("urgency", "まだ情報を集めている段階とのこと。", P),
     ("urgency", "温度感:?", U),
     ("urgency", "4月に導入したい。", A),
     ("urgency", "前向きです。", A),
@@ -243,6 +252,9 @@ def test_detectors_every_detection_names_its_rule_and_confidence(parser):
 VALUE_CASES = [
     ("urgency", "温度感高め、今期中に何とかしたいとのこと。", "high"),
     ("urgency", "急ぎではない様子で、情報収集段階。", "low"),
+    ("urgency", "今すぐ動く気はなさそうでした。", "low"),
+    ("urgency", "いい製品があれば替えたい程度の温度感。", "low"),
+    ("urgency", "一日も早く動きたいと言っていた。", "high"),
     ("decision_maker", "決裁者の山田部長が次回同席予定。", "attends"),
     ("decision_maker", "決裁は社長だが、次回の同席はしない。", "not_attending"),
     ("decision_maker", "決裁は本部長だが、商談には出てこない。", "not_attending"),
