@@ -30,7 +30,7 @@ INFO_VERBS = frozenset({
     "聞く", "聞ける", "伺う", "伺える", "確認", "把握", "分かる", "わかる", "判る", "掴む", "掴める", "つかむ",
     "つかめる", "読める", "聞き出す", "聞き出せる", "詰める", "決まる", "固まる", "定まる", "出る",
     "話す", "話せる", "ヒアリング", "聴取", "確かめる", "知る", "見える", "教える", "もらえる", "確定", "明かす",
-    "聞き取る", "探る", "見極める", "特定", "決める", "絞る", "絞れる", "確認できる", "つく", "至る", "及ぶ",
+    "聞き取る", "読み取る", "読み取れる", "探る", "見極める", "特定", "決める", "絞る", "絞れる", "確認できる", "つく", "至る", "及ぶ",
 })
 # Negated, these can also describe the customer's own situation (「原因が分からない」 is a problem, not a gap
 # in the rep's notes); problem cues ignore an unknown-reading that rests on them alone.
@@ -47,7 +47,7 @@ NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "無い", "なし", "無し
 FUTURE_CHECK = re.compile(
     r"(これから|今後|次回|後日|改めて|追って|別途|当日|来週)[^。]{0,12}(確認|詰め|決め|ヒアリング|聞|伺|相談|検討)|"
     # left to field sales: 「興味の対象は商談でご確認をお願いします」
-    r"(商談|面談|アポ|打ち合わせ|訪問|MTG|ミーティング)(で|にて|時に|の際に?|の場で)[^。]{0,8}(確認|ヒアリング|聞いて|伺って|詰めて)[^。]{0,6}(お願い|ください|下さい|いただ|頂|もら|ほしい|欲しい)"
+    r"(商談|面談|アポ|打ち合わせ|訪問|MTG|ミーティング)(で|にて|時に|の際に?|の場で)[^。]{0,8}(確認|ヒアリング|聞いて|伺って|詰めて|探って)[^。]{0,6}(お願い|助か|ください|下さい|いただ|頂|もら|ほしい|欲しい)"
 )
 EMBED_MARKERS = frozenset({"か", "かどう", "かどうか"})
 CLAUSE_LINKS = frozenset({"が", "けど", "けれど", "けれども", "ので", "から", "し"})
@@ -194,7 +194,7 @@ class Note:
             reading.unknown = True
             soft = False
         # 「予算は300万、時期は未定」: a later 「Xは」 before the predicate takes the predicate as its own
-        if reading.unknown and _has_topic_particle(chain[0]) and any(_has_topic_particle(b) for b in between):
+        if reading.unknown and _has_topic_particle(chain[0]) and any(_new_topic(b) for b in between):
             reading.unknown = False
         head = struct.clause(toks[0])
         c_lo = sent.start + head[0].idx
@@ -334,6 +334,13 @@ def _only_state_verbs(bunsetu) -> bool:
 
 def _has_topic_particle(bunsetu) -> bool:
     return any(t.text == "は" and t.tag_.startswith("助詞") for t in bunsetu)
+
+
+def _new_topic(bunsetu) -> bool:
+    """「時期は」 opens a topic of its own; 「電話では」「商談には」 only contrast an adjunct (a case particle
+    before は): 「どう感じているかは電話ではつかめなかった」 is still about how they feel."""
+    return any(t.text == "は" and t.tag_.startswith("助詞") and not (t.i > 0 and t.doc[t.i - 1].tag_.startswith("助詞-格助詞"))
+               for t in bunsetu)
 
 
 def _unquoted(text: str) -> str:

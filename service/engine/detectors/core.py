@@ -302,8 +302,8 @@ EMOTION_WORDS = (
 )
 EMOTION = ElementRules(
     element="emotion",
-    keys=frozenset({"感情", "顧客の声", "お客様の声", "本音", "温度感・感情", "先方の声", "emotion", "feeling", "気持ち"}),
-    topic=rx(r"不満|本音|感じて(?:いる|いるか)|どう感じ|気持ち"),
+    keys=frozenset({"感情", "顧客の声", "お客様の声", "本音", "温度感・感情", "先方の声", "emotion", "feeling", "気持ち", "mood", "感情面"}),
+    topic=rx(r"不満|本音|感じて(?:いる|いるか)|どう感じ|気持ち|感情(?!的)"),
     content=rx(r"(?:強い|大きな|かなり|相当|強く)"),
     cues=(
         Cue("feeling", rx(EMOTION_WORDS), confidence=0.8, negation_kills=True),
