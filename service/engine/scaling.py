@@ -39,8 +39,14 @@ class BlockScaler(TransformerMixin, BaseEstimator):
         return self.scale(self._vectorize(X))
 
     def scale(self, matrix: np.ndarray) -> np.ndarray:
-        """The second half of transform: standardize the vectorized matrix and weight its blocks."""
-        return self.scaler_.transform(matrix) * self.weights_
+        """The second half of transform: standardize the vectorized matrix and weight its blocks.
+
+        StandardScaler's arithmetic without its per-call input checks (5 calls a scored note, a millisecond
+        each): the same (x − mean) / scale, so the same numbers."""
+        scaler = self.scaler_
+        if scaler.with_mean and scaler.with_std and isinstance(matrix, np.ndarray):
+            return (matrix - scaler.mean_) / scaler.scale_ * self.weights_
+        return scaler.transform(matrix) * self.weights_
 
     def _vectorize(self, X: Sequence[Mapping[str, float]]) -> np.ndarray:
         """DictVectorizer.transform for numeric feature dicts, a row at a time in numpy.

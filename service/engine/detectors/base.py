@@ -131,7 +131,10 @@ class Note:
         if sent is None:
             return []
         lo, hi = start - sent.start, end - sent.start
-        return [t for t in sent.doc if t.idx < hi and t.idx + len(t.text) > lo]
+        struct = self.structure(sent.doc)
+        # tokens are in order and do not overlap: those ending after lo and starting before hi
+        first, last = bisect_right(struct.token_ends, lo), bisect_left(struct.token_starts, hi)
+        return [sent.doc[i] for i in range(first, last)]
 
     @cached_property
     def line_bounds(self) -> list[tuple[int, int]]:
@@ -218,6 +221,9 @@ class DocStructure:
     bunsetsus: list
     token_bunsetsu: list[int]
     clause_heads: list[int]
+    clause_members: dict[int, list[int]]
+    token_starts: list[int]
+    token_ends: list[int]
 
     @classmethod
     def of(cls, doc) -> DocStructure:
@@ -226,7 +232,12 @@ class DocStructure:
         for bi, span in enumerate(spans):
             for i in range(span.start, span.end):
                 index[i] = bi
-        return cls(spans, index, list(doc.user_data.get("clause_heads", range(len(doc)))))
+        heads = list(doc.user_data.get("clause_heads", range(len(doc))))
+        members: dict[int, list[int]] = {}
+        for i, head in enumerate(heads):
+            members.setdefault(head, []).append(i)
+        starts = [t.idx for t in doc]
+        return cls(spans, index, heads, members, starts, [s + len(t.text) for s, t in zip(starts, doc, strict=True)])
 
     def chain(self, token: Token) -> list:
         """The bunsetsu of `token` and the bunsetsus it depends on, up to the root of its sentence."""
@@ -244,8 +255,8 @@ class DocStructure:
 
     def clause(self, token: Token) -> list[Token]:
         """The tokens of GiNZA's clause containing `token`."""
-        head = self.clause_heads[token.i]
-        return [t for t in token.doc if self.clause_heads[t.i] == head] or [token]
+        members = self.clause_members.get(self.clause_heads[token.i])
+        return [token.doc[i] for i in members] if members else [token]
 
 
 def _is_predicate(bunsetu) -> bool:
