@@ -90,11 +90,11 @@ def _tail_object(note: Note, s: int) -> str | None:
 # case particles that mark what the interest is in: 「Xに/へ/について興味」; with a verb (気になる, 知りたい,
 # 見たい) the thing is also its subject, topic or object: 「Xが気になっている」「Xの画面を見たい」
 OBJECT_CASES = frozenset({"に", "へ"})
-WHEN_IN_CALL = frozenset({"冒頭", "序盤", "終盤", "途中", "終わり際", "締め", "最後"})
-ITEM_BREAK = re.compile(r"\s+/?\s*|\s*[/|｜、,]\s*")
-STIMULUS = frozenset({"たら", "と", "ば", "ところ"})
-ITEM_SEP = re.compile(r"[\s/|｜]")  # between the items of a terse note
 VERB_CASES = frozenset({"が", "は", "も", "を", "の"})
+WHEN_IN_CALL = frozenset({"冒頭", "序盤", "終盤", "途中", "終わり際", "締め", "最後"})  # 「冒頭に興味あり」: when, not what
+STIMULUS = frozenset({"たら", "と", "ば", "ところ"})  # 「Xを見せたら興味津々」: what set the interest off
+ITEM_SEP = re.compile(r"[\s/|｜]")  # between the items of a terse note
+ITEM_BREAK = re.compile(r"\s+/?\s*|\s*[/|｜、,]\s*")  # the same, or a comma, inside an object phrase
 
 
 def _governed_objects(note: Note, s: int, e: int) -> list[str]:
@@ -169,7 +169,7 @@ def _governed_objects(note: Note, s: int, e: int) -> list[str]:
     return out
 
 
-# 「在庫管理システム」「在庫管理」「クラウド会計」「SFA」: the kind of product, which field sales already knows;
+# 「在庫管理システム」「クラウド会計」「SFA」: the kind of product, which field sales already knows;
 # a feature or use case says which part of it (「勤怠の自動集計」「API連携」)
 PRODUCT_CATEGORY = rx(
     r"^[^のをがでと、\s]{0,14}(?:システム|ツール|ソフト|ソフトウェア|クラウド|アプリ|サービス|パッケージ|ソリューション|"
