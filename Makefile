@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test test-fast evaluate bench lint clean browser-deps
+.PHONY: install serve test test-fast evaluate bench lint clean browser-deps db-deps
 
 install: $(STAMP)
 
@@ -24,7 +24,12 @@ browser-deps:
 	@test -x /usr/bin/chromium || { SUDO=$$( [ "$$(id -u)" = 0 ] || ! command -v sudo >/dev/null || echo sudo ); \
 		$$SUDO apt-get update && $$SUDO apt-get install -y chromium fonts-noto-cjk; }
 
-test: $(STAMP) browser-deps
+# the store tests also run on a throwaway PostgreSQL server (tests/postgres.py): Debian's binaries
+db-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || ! command -v sudo >/dev/null || echo sudo ); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends postgresql; }
+
+test: $(STAMP) browser-deps db-deps
 	$(PY) -m pytest -q
 
 test-fast: $(STAMP)

@@ -19,11 +19,18 @@ OUTCOME = {"opportunity": True, "won": None, "opportunity_at": "2026-11-30", "fe
            "helpful_elements": ["decision_maker"], "missing_elements": ["budget"]}
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    db = tmp_path_factory.mktemp("api") / "store.sqlite3"
-    with TestClient(create_app(Settings(db_url=f"sqlite:///{db}"))) as c:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def client(request, tmp_path_factory):
+    """The API on the embedded default and on a real PostgreSQL server (tests/postgres.py)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'store.sqlite3'}"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        url = server.new_database()
+    with TestClient(create_app(Settings(db_url=url))) as c:
         yield c
+    if request.param == "postgresql":
+        server.drop_database(url)
 
 
 def _error(resp, status, code):
