@@ -248,6 +248,23 @@ def test_detectors_evidence_offsets_index_the_text_as_sent(parser):
     assert text.encode("utf-16-le")[ev.start_utf16 * 2:ev.end_utf16 * 2].decode("utf-16-le") == ev.text
 
 
+@pytest.mark.parametrize(("text", "shown"), [
+    ("😀先方はｸﾗｳﾄﾞ監視の通知設定を探しているとのこと。", "ｸﾗｳﾄﾞ監視の通知設定を探している"),
+    ("勤怠の締めの自動化がどこまでできるか知りたいそう。", "勤怠の締めの自動化がどこまでできるか知りたい"),
+    ("帳票の出力形式については、細かく聞かれました。", "帳票の出力形式については、細かく聞かれ"),
+])
+def test_detectors_interest_evidence_shows_the_object_not_only_the_cue(parser, text, shown):
+    """The rep sees what the customer wants highlighted, from the object the cue read; offsets still index the
+    text as sent (half-width kana and an emoji before it)."""
+    from service.engine.detect import detect
+
+    det = detect(text, parser).detections["interest"]
+    assert det.state == P
+    ev = det.evidence[0]
+    assert ev.text == shown and text[ev.start:ev.end] == ev.text
+    assert text.encode("utf-16-le")[ev.start_utf16 * 2:ev.end_utf16 * 2].decode("utf-16-le") == ev.text
+
+
 def test_detectors_every_detection_names_its_rule_and_confidence(parser):
     from service.engine.detect import detect
 

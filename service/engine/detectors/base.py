@@ -68,6 +68,9 @@ class Finding:
     rule: str
     confidence: float
     negated: bool = False  # the governing predicate is negated (「同席しない」「急ぎではない」)
+    # where the evidence shown to the rep begins, when it is not `start`: the object a cue read before its match
+    # (「脆弱性診断を探している」, matched at 「を探している」); display only, nothing is decided on it
+    shown_from: int | None = None
 
 
 @dataclass(slots=True)

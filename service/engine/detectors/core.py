@@ -59,6 +59,21 @@ def _wanted_thing(note: Note, s: int, e: int, r: Reading) -> bool:
     return not NOT_A_PRODUCT_WISH.search(obj) and _names_interest(note, obj)
 
 
+def _object_shown(note: Note, s: int, r: Reading) -> int | None:
+    """Where the rep is shown the evidence from: the object the check read (「脆弱性診断を探している」,
+    「シフト作成の自動化がどこまでできるか知りたい」), not the particle the cue matched at."""
+    before = note.norm_of(r.clause_start, s)
+    obj = _last_content_segment(before)
+    at = before.rfind(obj) if obj else -1
+    if at < 0:
+        return None
+    start, _ = note.norm.span(bisect_left(note.norm.starts, r.clause_start) + at, bisect_left(note.norm.starts, r.clause_start) + at + 1)
+    return start if 0 < s - start <= MAX_SHOWN_OBJECT else None
+
+
+MAX_SHOWN_OBJECT = 40
+
+
 def _topic_object(note: Note, s: int, e: int, r: Reading) -> bool:
     """「Xに関心」「Xへの興味が強い」「関心の中心はX」: X, read from the parse, must be specific. The words before
     関心 are not its object unless the parse says so (「一応関心はある」「冒頭でサービスに興味あり」)."""
@@ -232,12 +247,12 @@ INTEREST = ElementRules(
     content_check=_topic_object,
     cues=(
         Cue("most-wanted", rx(r"(?:一番|いちばん|特に|最も|まず)(?:見たい|知りたい|聞きたい|確かめたい|確認したい|試したい)(?:の|こと|ところ|点)|知りたがって|見たがって|(?:という|が)(?:の)?(?:が)?理由(?:です|。|$)|話を聞く気になった|(?:が|は)(?:必須条件|絶対条件|導入条件)"), confidence=0.7),
-        Cue("want-to-know", rx(r"(?:を|について|に関して|に関する|が|か|の(?:話|こと|件|画面|機能|詳細|仕組み))(?:も|は)?(?:もう少し|もっと|詳しく|具体的に|実際に|まず|一度|ぜひ|改めて|(?:実際の|本物の)?(?:画面|デモ|実機|現物|動き)で)*(?:(?:知り|聞き|見|聞いてみ|見てみ|確かめ|試し|試してみ|比較し|相談し|伺い|確認し)た(?:い|く)|見せて(?:ほしい|欲しい|もらいたい)|教えて(?:ほしい|欲しい)|説明して(?:ほしい|欲しい)|紹介して(?:ほしい|欲しい))"), check=_interest_object, confidence=0.7),
+        Cue("want-to-know", rx(r"(?:を|について|に関して|に関する|が|か|の(?:話|こと|件|画面|機能|詳細|仕組み))(?:も|は)?(?:もう少し|もっと|詳しく|具体的に|実際に|まず|一度|ぜひ|改めて|(?:実際の|本物の)?(?:画面|デモ|実機|現物|動き)で)*(?:(?:知り|聞き|見|聞いてみ|見てみ|確かめ|試し|試してみ|比較し|相談し|伺い|確認し)た(?:い|く)|見せて(?:ほしい|欲しい|もらいたい)|教えて(?:ほしい|欲しい)|説明して(?:ほしい|欲しい)|紹介して(?:ほしい|欲しい))"), check=_interest_object, shown=_object_shown, confidence=0.7),
         # the customer asked about a specific thing: 「Xについて細かく聞かれた」「Xの話になると質問が増えた」
-        Cue("asked-about", rx(r"(?:について|に関して|の(?:こと|件|話|部分|機能|画面|仕様|料金|価格|連携))(?:は|も|を|に)?[^。\n]{0,8}?(?:質問(?:が|を)?(?:多|集中|相次|され|受け|いただ|増|攻め)|(?:細かく|詳しく|具体的に|しきりに|何度も|根掘り葉掘り)(?:聞かれ|質問|確認され|尋ね)|突っ込んだ質問|食いつ)|(?:話|説明)になると(?:質問|食いつ|身を乗り出)"), check=_interest_object, confidence=0.7),
-        Cue("after", rx(r"(?:が|の)?目当て(?!では|じゃ)"), check=_interest_object, confidence=0.65),
+        Cue("asked-about", rx(r"(?:について|に関して|の(?:こと|件|話|部分|機能|画面|仕様|料金|価格|連携))(?:は|も|を|に)?[^。\n]{0,8}?(?:質問(?:が|を)?(?:多|集中|相次|され|受け|いただ|増|攻め)|(?:細かく|詳しく|具体的に|しきりに|何度も|根掘り葉掘り)(?:聞かれ|質問|確認され|尋ね)|突っ込んだ質問|食いつ)|(?:話|説明)になると(?:質問|食いつ|身を乗り出)"), check=_interest_object, shown=_object_shown, confidence=0.7),
+        Cue("after", rx(r"(?:が|の)?目当て(?!では|じゃ)"), check=_interest_object, shown=_object_shown, confidence=0.65),
         # 「Xについて詳しく伺えればと存じます」 (the customer's own mail): what they want to hear about
-        Cue("hope-to-hear", rx(r"(?:について|に関して|の(?:件|話|こと))(?:も|は)?(?:詳しく|具体的に|一度|ぜひ)*(?:伺え|お聞きでき|聞け|知れ|拝見でき|見られ)れば"), check=_interest_object, confidence=0.7),
+        Cue("hope-to-hear", rx(r"(?:について|に関して|の(?:件|話|こと))(?:も|は)?(?:詳しく|具体的に|一度|ぜひ)*(?:伺え|お聞きでき|聞け|知れ|拝見でき|見られ)れば"), check=_interest_object, shown=_object_shown, confidence=0.7),
         # 「X、ここを一番見たいと言っていた」: the object is the fronted phrase
         Cue("fronted-wish", rx(r"[^。、\n]{2,30}、(?:ここ|そこ|これ|この(?:部分|点|機能))(?:を|が|は)(?:一番|特に|いちばん|まず)?(?:見たい|知りたい|聞きたい|確かめたい|気になる)"), check=_fronted_object, confidence=0.7),
         Cue("demo-wish", rx(r"デモ(?:を|が)(?:見たい|希望)|を(?:一度|ぜひ|実際に)?(?:見せてほしい|見てみたい|試してみたい)"), confidence=0.7),
@@ -246,14 +261,14 @@ INTEREST = ElementRules(
         # 「知りたいのはX」「一番気にしているのはX」
         Cue("wanted-is", rx(r"(?:知りたい|見たい|聞きたい|確かめたい|試したい|気にしている|気にされている|気になっている|気にしていた)(?:の|こと|点)は"), check=_object_after, confidence=0.7),
         # 「Xって実際どうなの、という質問あり」: the customer's own question names the interest
-        Cue("question-about", rx(r"(?:って|は)[^。\n]{0,15}(?:という|との|と)(?:質問|ご質問|問い合わせ)"), check=_interest_object, confidence=0.65),
+        Cue("question-about", rx(r"(?:って|は)[^。\n]{0,15}(?:という|との|と)(?:質問|ご質問|問い合わせ)"), check=_interest_object, shown=_object_shown, confidence=0.65),
         # the customer was told to look into X: 「上司にXについて調べておけと言われた」
-        Cue("told-to-look", rx(r"(?:について|を|の(?:こと|件|話))(?:調べ|情報収集し|聞いてき|見てき|確認し)(?:ておけ|てこい|ておいて|てくるよう|るよう)"), check=_interest_object, confidence=0.65),
+        Cue("told-to-look", rx(r"(?:について|を|の(?:こと|件|話))(?:調べ|情報収集し|聞いてき|見てき|確認し)(?:ておけ|てこい|ておいて|てくるよう|るよう)"), check=_interest_object, shown=_object_shown, confidence=0.65),
         # a feature named as what would make it fit: 「Xがあれば今の運用にはまる」「Xさえあれば即決」
-        Cue("fit-if", rx(r"(?:が|さえ)あれば[^。\n]{0,15}(?:はまる|ハマる|合う|使える|助かる|導入し|入れ|決め|十分|いける|乗り換え|即決)"), check=_interest_object, confidence=0.65),
+        Cue("fit-if", rx(r"(?:が|さえ)あれば[^。\n]{0,15}(?:はまる|ハマる|合う|使える|助かる|導入し|入れ|決め|十分|いける|乗り換え|即決)"), check=_interest_object, shown=_object_shown, confidence=0.65),
         # 「脆弱性診断を探している」「他法人の事例が欲しい」: what they are looking for, when it is specific
         Cue("looking-for", rx(r"(?:を|が)(?:探して(?:いる|る|います|おり|いた)|探し中|(?:欲し|ほし)(?:い|かった|がって))"),
-            check=_wanted_thing, confidence=0.65),
+            check=_wanted_thing, shown=_object_shown, confidence=0.65),
         Cue("solution-wish", rx(rf"(?:{SOLUTION})(?![^、。\n]{{0,10}}の件)[^。\n/|｜]{{0,20}}(?:したい|やりたい|できるか|切り替えたい|化したい|入れたい|導入したい|使いたい)"), confidence=0.6),
     ),
     vague_value=rx(r"(?:あり|有り|有|○|◯|◎|ある|大|高|高い|前向き|(?:興味|関心)(?:あり|有り|有)|サービス全般|全般|少し)!*"),

@@ -53,6 +53,7 @@ class Cue:
     negation_kills: bool = False  # a negated predicate makes this cue say nothing
     unknown_means_unknown: bool = True  # False: a cue under 聞けていない etc. says nothing
     customer_state_ok: bool = False  # 「原因が分からない」 is the customer's problem, not the rep's gap
+    shown: Callable[[Note, int, Reading], int | None] | None = None  # where its evidence is shown from (Finding.shown_from)
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,8 @@ def _cue(rules: ElementRules, cue: Cue, note: Note) -> list[Finding]:
         if cue.negation_kills and r.negated:
             continue
         conf = cue.confidence * (0.85 if r.hedged else 1.0)
-        out.append(Finding(rules.element, State.PRESENT, s, e, f"cue:{cue.name}", conf, r.negated))
+        shown = cue.shown(note, s, r) if cue.shown is not None else None
+        out.append(Finding(rules.element, State.PRESENT, s, e, f"cue:{cue.name}", conf, r.negated, shown))
     return out
 
 
