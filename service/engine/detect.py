@@ -96,9 +96,9 @@ def _next_action_open(present: list[Finding], unknown: list[Finding], note: Note
 
 def _evidence(text: str, findings: list[Finding]) -> tuple[Evidence, ...]:
     spans: list[tuple[int, int]] = []
-    for start, end in sorted(((f.start if f.shown_from is None else f.shown_from, f.end) for f in findings), key=lambda se: (se[0], -se[1])):
-        if spans and start < spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+    for f in sorted(findings, key=lambda f: (f.shown_start, -f.end)):
+        if spans and f.shown_start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], f.end))
         else:
-            spans.append((start, end))
+            spans.append((f.shown_start, f.end))
     return tuple(Evidence(s, e, text[s:e], utf16_offset(text, s), utf16_offset(text, e)) for s, e in spans)

@@ -72,6 +72,10 @@ class Finding:
     # (「脆弱性診断を探している」, matched at 「を探している」); display only, nothing is decided on it
     shown_from: int | None = None
 
+    @property
+    def shown_start(self) -> int:
+        return self.start if self.shown_from is None else self.shown_from
+
 
 @dataclass(slots=True)
 class Reading:
@@ -121,6 +125,11 @@ class Note:
         lo = bisect_left(self.norm.starts, start)
         hi = bisect_left(self.norm.starts, end)
         return self.norm.text[lo:hi]
+
+    def span_in(self, start: int, lo: int, hi: int) -> tuple[int, int]:
+        """The original span of characters [lo, hi) of `norm_of(start, …)`: a match found in that slice, mapped back."""
+        base = bisect_left(self.norm.starts, start)
+        return self.norm.span(base + lo, base + hi)
 
     # ---- structure --------------------------------------------------------------------------
     def sentence_at(self, pos: int) -> Sentence | None:

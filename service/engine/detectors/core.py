@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from functools import lru_cache
 
 from .base import CLAUSE_LINKS, Note, Reading
@@ -59,6 +58,9 @@ def _wanted_thing(note: Note, s: int, e: int, r: Reading) -> bool:
     return not NOT_A_PRODUCT_WISH.search(obj) and _names_interest(note, obj)
 
 
+MAX_SHOWN_OBJECT = 40  # characters before the cue's match
+
+
 def _object_shown(note: Note, s: int, r: Reading) -> int | None:
     """Where the rep is shown the evidence from: the object the check read (「脆弱性診断を探している」,
     「シフト作成の自動化がどこまでできるか知りたい」), not the particle the cue matched at."""
@@ -67,11 +69,8 @@ def _object_shown(note: Note, s: int, r: Reading) -> int | None:
     at = before.rfind(obj) if obj else -1
     if at < 0:
         return None
-    start, _ = note.norm.span(bisect_left(note.norm.starts, r.clause_start) + at, bisect_left(note.norm.starts, r.clause_start) + at + 1)
+    start, _ = note.span_in(r.clause_start, at, at + 1)
     return start if 0 < s - start <= MAX_SHOWN_OBJECT else None
-
-
-MAX_SHOWN_OBJECT = 40
 
 
 def _topic_object(note: Note, s: int, e: int, r: Reading) -> bool:
@@ -91,11 +90,10 @@ def _tail_object(note: Note, s: int) -> str | None:
     text = note.norm_of(s, s + 60)
     if not text.startswith(("興味", "関心")):
         return None
-    base = bisect_left(note.norm.starts, s)
     for m in TOPIC_PARTICLE.finditer(text, 2):
         if m.start() > 14 or re.search(r"[。、,\n\s/|｜]", text[2:m.start()]):
             break
-        lo, hi = note.norm.span(base + m.start(), base + m.start("obj"))
+        lo, hi = note.span_in(s, m.start(), m.start("obj"))
         if PREDICATE_START.match(m.group("obj")) or any(t.tag_ == "助詞-接続助詞" for t in note.tokens(lo, hi)):
             continue
         return m.group("obj").strip()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -201,20 +200,19 @@ def template_fields(note: Note, key_lookup: Callable[[str], bool]) -> list[tuple
     out = []
     lines = [(lo, hi, note.norm_of(lo, hi)) for lo, hi in note.line_bounds]
     for n, (lo, hi, line) in enumerate(lines):
-        base = bisect_left(note.norm.starts, lo)
         heading = HEADING_LINE.fullmatch(line)
         if heading and key_lookup(heading.group("key").lower()):
             nxt = next(((vlo, vhi, v) for vlo, vhi, v in lines[n + 1:] if v.strip()), None)
             if nxt and not _is_field_line(nxt[2], key_lookup):
-                k_start = note.norm.span(base + heading.start("key"), base + heading.start("key") + 1)[0]
+                k_start = note.span_in(lo, heading.start("key"), heading.start("key") + 1)[0]
                 out.append((heading.group("key").lower(), k_start, nxt[0], nxt[2].strip(), nxt[1]))
                 continue
         for p_off, p_end, piece in _pieces(line, key_lookup):
-            end = note.norm.span(base + p_end - 1, base + p_end)[1] if p_end < len(line) else hi
+            end = note.span_in(lo, p_end - 1, p_end)[1] if p_end < len(line) else hi
             for key, k_off, v_off, value in _split_fields(piece):
                 if key_lookup(key):
-                    k_start, _ = note.norm.span(base + p_off + k_off, base + p_off + k_off + 1)
-                    v_start = note.norm.span(base + p_off + v_off, base + p_off + v_off + 1)[0] if value else end
+                    k_start, _ = note.span_in(lo, p_off + k_off, p_off + k_off + 1)
+                    v_start = note.span_in(lo, p_off + v_off, p_off + v_off + 1)[0] if value else end
                     out.append((key, k_start, v_start, value, end))
     return out
 
