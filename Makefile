@@ -19,15 +19,17 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(PY) -m service
 
+# Debian packages the tests need: apt-get as root, or through sudo when there is one
+APT = { SUDO=$$( [ "$$(id -u)" = 0 ] || ! command -v sudo >/dev/null || echo sudo ); \
+	$$SUDO apt-get update && $$SUDO apt-get install -y $(1); }
+
 # the page tests drive Debian's Chromium through Playwright (`playwright install` is not used)
 browser-deps:
-	@test -x /usr/bin/chromium || { SUDO=$$( [ "$$(id -u)" = 0 ] || ! command -v sudo >/dev/null || echo sudo ); \
-		$$SUDO apt-get update && $$SUDO apt-get install -y chromium fonts-noto-cjk; }
+	@test -x /usr/bin/chromium || $(call APT,chromium fonts-noto-cjk)
 
 # the store tests also run on a throwaway PostgreSQL server (tests/postgres.py): Debian's binaries
 db-deps:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || ! command -v sudo >/dev/null || echo sudo ); \
-		$$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends postgresql; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || $(call APT,--no-install-recommends postgresql)
 
 test: $(STAMP) browser-deps db-deps
 	$(PY) -m pytest -q
