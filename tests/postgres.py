@@ -13,6 +13,8 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +37,15 @@ class Server:
     def admin_url(self) -> str:
         return f"postgresql+psycopg://app@127.0.0.1:{self.port}/postgres"
 
-    def new_database(self) -> str:
+    @contextmanager
+    def database(self) -> Iterator[str]:
+        """A database of its own, as a SQLAlchemy URL; dropped afterwards, also when the test fails."""
         name = f"t_{uuid.uuid4().hex[:12]}"
         self._admin(f'CREATE DATABASE "{name}"')
-        return f"postgresql+psycopg://app@127.0.0.1:{self.port}/{name}"
-
-    def drop_database(self, url: str) -> None:
-        self._admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+        try:
+            yield f"postgresql+psycopg://app@127.0.0.1:{self.port}/{name}"
+        finally:
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
         subprocess.run([*self.as_user, str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from contextlib import nullcontext
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,15 +23,10 @@ OUTCOME = {"opportunity": True, "won": None, "opportunity_at": "2026-11-30", "fe
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def client(request, tmp_path_factory):
     """The API on the embedded default and on a real PostgreSQL server (tests/postgres.py)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'store.sqlite3'}"
-    else:
-        server = request.getfixturevalue("postgres_server")
-        url = server.new_database()
-    with TestClient(create_app(Settings(db_url=url))) as c:
+    database = (nullcontext(f"sqlite:///{tmp_path_factory.mktemp('api') / 'store.sqlite3'}") if request.param == "sqlite"
+                else request.getfixturevalue("postgres_server").database())
+    with database as url, TestClient(create_app(Settings(db_url=url))) as c:
         yield c
-    if request.param == "postgresql":
-        server.drop_database(url)
 
 
 def _error(resp, status, code):

@@ -41,10 +41,8 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'var' / 'handoffs.sqlite3'}"  # var/ does not exist yet: the store makes it
         return
-    server = request.getfixturevalue("postgres_server")
-    url = server.new_database()
-    yield url
-    server.drop_database(url)
+    with request.getfixturevalue("postgres_server").database() as url:
+        yield url
 
 
 @pytest.fixture
