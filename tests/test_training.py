@@ -35,6 +35,20 @@ def test_training_evaluate_reproduces_the_stored_heldout_metrics(trained_model, 
     assert result["metrics"] == meta["metrics"]["ours"]
 
 
+def test_training_evaluate_peer_reproduces_the_stored_peer_and_the_difference(trained_model, handoff_rows):
+    from training.registry import evaluate
+
+    meta = json.loads((trained_model / "meta.json").read_text(encoding="utf-8"))
+    result = evaluate("tiny-1", [str(handoff_rows)], models_dir=trained_model.parent, peer=True)
+    assert result["peer"] == meta["metrics"]["peer"]
+    diff = result["ours_minus_peer"]
+    stored = meta["metrics"]["ours"]["roc_auc"] - meta["metrics"]["peer"]["roc_auc"]
+    assert diff["delta_auc"] == pytest.approx(stored, abs=1.5e-4)  # the stored AUCs are rounded to 4 places
+    assert diff["ci_low"] <= diff["delta_auc"] <= diff["ci_high"]
+    with pytest.raises(ValueError, match="held-out"):
+        evaluate("tiny-1", [str(handoff_rows)], all_rows=True, models_dir=trained_model.parent, peer=True)
+
+
 def test_training_same_data_and_seed_give_the_same_model(trained_model, handoff_rows, tmp_path):
     from training.model import ModelConfig
     from training.train import train

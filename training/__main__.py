@@ -1,7 +1,8 @@
 """Command line for data scientists: `python -m training <command>` (thin: the work is in the modules).
 
   train --data FILE... [--config FILE]   train a new versioned model under models/
-  evaluate [VERSION] --data FILE...      metrics of a version on the held-out part of the data (--all: all rows)
+  evaluate [VERSION] --data FILE...      metrics of a version on the held-out part of the data (--all: all rows;
+                                         --peer: also the naive peer, and ours - peer with a bootstrap interval)
   compare A B --data FILE...             champion A vs challenger B on the same held-out rows
   promote VERSION                        make VERSION the one the service loads
   list                                   the versions, their metrics and which is current
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--data", nargs="+", required=True)
     ev.add_argument("--config", type=Path, help="for its [columns] mapping")
     ev.add_argument("--all", action="store_true", help="use every row, not only the held-out split")
+    ev.add_argument("--peer", action="store_true", help="also fit the naive peer on the other rows; report ours - peer")
 
     cmp_ = sub.add_parser("compare", help="champion vs challenger on the same held-out rows")
     cmp_.add_argument("champion")
@@ -111,10 +113,15 @@ def _evaluate(args) -> int:
     from .registry import evaluate
 
     version = args.version or current_version(_models_dir(args))
-    result = evaluate(version, args.data, args.all, _models_dir(args), columns=_config(args.config).get("columns"))
+    result = evaluate(version, args.data, args.all, _models_dir(args), columns=_config(args.config).get("columns"),
+                      peer=args.peer)
     m = result["metrics"]
     print(f"{version}: n={m['n']} base rate {m['base_rate']:.3f}  ROC-AUC {m['roc_auc']:.3f}  PR-AUC {m['pr_auc']:.3f}  "
           f"Brier {m['brier']:.4f}")
+    if "peer" in result:
+        p, d = result["peer"], result["ours_minus_peer"]
+        print(f"peer: ROC-AUC {p['roc_auc']:.3f}  PR-AUC {p['pr_auc']:.3f}  Brier {p['brier']:.4f}; ours - peer ΔAUC "
+              f"{d['delta_auc']:+.4f} (95% paired bootstrap CI {d['ci_low']:+.4f} .. {d['ci_high']:+.4f})")
     print("| predicted | n | mean predicted | observed |\n|---|---|---|---|")
     for r in result["calibration"]:
         print(f"| {r['bin']} | {r['n']} | {r['predicted']:.3f} | {r['observed']:.3f} |")

@@ -19,6 +19,7 @@ from service.engine.embedder import Embedder
 from .featurize import build_features, detect_summaries
 from .handoffs import Handoff, load_handoffs
 from .metrics import calibration_table, paired_auc_difference, summary
+from .model import build_peer
 from .train import is_heldout
 
 
@@ -54,13 +55,26 @@ def evaluation_rows(paths: list[str], heldout_percent: int | None, columns: dict
 
 
 def evaluate(version: str, paths: list[str], all_rows: bool = False, models_dir: Path = MODELS_DIR,
-             embedder: Embedder | None = None, columns: dict | None = None) -> dict:
+             embedder: Embedder | None = None, columns: dict | None = None, peer: bool = False) -> dict:
+    """Metrics of a version on the held-out rows; with `peer`, also the naive peer fitted on the other rows as
+    training does, and ours − peer with a paired bootstrap interval."""
     embedder = embedder or Embedder()
     artifact = load_artifact(models_dir / version, embedder.fingerprint)
     rows = evaluation_rows(paths, None if all_rows else artifact.meta["config"]["heldout_percent"], columns)
     y = np.array([r.opportunity for r in rows])
     p = predict(artifact, rows, embedder)
-    return {"version": version, "metrics": summary(y, p), "calibration": calibration_table(y, p)}
+    result = {"version": version, "metrics": summary(y, p), "calibration": calibration_table(y, p)}
+    if peer:
+        if all_rows:
+            raise ValueError("--peer needs the held-out split: the peer is fitted on the other rows")
+        percent = artifact.meta["config"]["heldout_percent"]
+        train_rows = [r for r in load_handoffs(paths, columns).rows if not is_heldout(r.id, percent)]
+        fitted = build_peer(artifact.meta["config"]["seed"]).fit([r.text for r in train_rows],
+                                                                 [r.opportunity for r in train_rows])
+        p_peer = fitted.predict_proba([r.text for r in rows])[:, 1]
+        result["peer"] = summary(y, p_peer)
+        result["ours_minus_peer"] = paired_auc_difference(y, p_peer, p, rounds=1000)
+    return result
 
 
 def compare(champion: str, challenger: str, paths: list[str], models_dir: Path = MODELS_DIR,
