@@ -93,7 +93,7 @@ SCORE_EXAMPLE = {
     "policy": {"pass_ready": False, "reasons": [{"element": "interest", "kind": "missing",
                                                  "message_ja": "「興味の核心」が書かれていません。"}],
                "required": ["interest", "decision_maker"], "min_score": 30, "unknown_counts": False, "source": "policy.toml"},
-    "model_version": "20261122-143755-fd8f84", "warnings": [], "elapsed_ms": 41.2, "handoff_id": "SF-0001",
+    "model_version": "20261122-154017-fd8f84", "warnings": [], "elapsed_ms": 41.2, "handoff_id": "SF-0001",
 }
 
 
@@ -173,7 +173,7 @@ class StoredOutcome(OutcomeRequest):
 class HandoffRecord(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"handoff_id": "SF-0001", "text": EXAMPLE_NOTE, "fields": {"lead_source": "webinar"},
-         "score": {"score": 72, "probability": 0.31, "band": "B", "model_version": "20261122-143755-fd8f84",
+         "score": {"score": 72, "probability": 0.31, "band": "B", "model_version": "20261122-154017-fd8f84",
                    "states": {"need": "present"}, "scored_at": "2026-11-22T05:00:00+00:00"},
          "first_scored_at": "2026-11-22T05:00:00+00:00", "outcome": None}]})
     handoff_id: str
@@ -193,7 +193,7 @@ class OutcomeResponse(BaseModel):
 
 class ReloadResponse(BaseModel):
     model_config = ConfigDict(protected_namespaces=(), json_schema_extra={"examples": [
-        {"model_version": "20261122-143755-fd8f84", "previous_version": "20261122-131921-fd8f84", "policy_source": "policy.toml"}]})
+        {"model_version": "20261122-154017-fd8f84", "previous_version": "20261122-131921-fd8f84", "policy_source": "policy.toml"}]})
     model_version: str
     previous_version: str | None
     policy_source: str
@@ -212,7 +212,7 @@ class ElementInfo(BaseModel):
 
 class ModelCard(BaseModel):
     model_config = ConfigDict(protected_namespaces=(), json_schema_extra={"examples": [
-        {"version": "20261122-143755-fd8f84", "trained_at": "2026-11-22T14:37:55+00:00",
+        {"version": "20261122-154017-fd8f84", "trained_at": "2026-11-22T15:40:17+00:00",
          "metrics": {"ours": {"roc_auc": 0.8538, "pr_auc": 0.5993, "brier": 0.0986}},
          "encoder": {"id": "models/encoder", "fingerprint": "d76a4b51c9bb572c"}, "data": {"n": 6000, "sha256": "…"}}]})
     version: str
@@ -229,6 +229,6 @@ class ErrorResponse(BaseModel):
 
 class Health(BaseModel):
     model_config = ConfigDict(protected_namespaces=(), json_schema_extra={"examples": [
-        {"status": "ok", "model_version": "20261122-143755-fd8f84"}]})
+        {"status": "ok", "model_version": "20261122-154017-fd8f84"}]})
     status: Literal["ok"]
     model_version: str | None = None
