@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.api.settings import Settings
+from tests.errors import assert_error as _error
 
 pytestmark = pytest.mark.slow
 WEAK = "興味あり、とりあえず会ってくれるそうです"
@@ -17,13 +18,6 @@ RICH = "勤怠の締め作業に毎月40時間、『もう限界』と。来期�
 def client():
     with TestClient(create_app(Settings())) as c:
         yield c
-
-
-def _error(resp, status, code):
-    assert resp.status_code == status, resp.text
-    body = resp.json()
-    assert set(body) == {"error"} and body["error"]["code"] == code and body["error"]["message"]
-    return body
 
 
 def test_api_score_returns_elements_evidence_and_ranked_questions(client):

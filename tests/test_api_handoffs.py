@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.api.settings import Settings
+from tests.errors import assert_error as _error
 from tests.live import copy_models
 
 pytestmark = pytest.mark.slow
@@ -27,11 +28,6 @@ def client(request, tmp_path_factory):
                 else request.getfixturevalue("postgres_server").database())
     with database as url, TestClient(create_app(Settings(db_url=url))) as c:
         yield c
-
-
-def _error(resp, status, code):
-    assert resp.status_code == status, resp.text
-    assert resp.json()["error"]["code"] == code and resp.json()["error"]["message"]
 
 
 def test_batch_keeps_order_and_reports_a_bad_item_in_its_place(client):

@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         REQUEST_ID.set(request_id)
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > settings.max_body_bytes:
-            return errors.error_response(413, "body_too_large", f"request body over {settings.max_body_bytes} bytes")
+            return errors.error_response(413, "body_too_large", f"リクエストが大きすぎます。request body over {settings.max_body_bytes} bytes")
         start = time.perf_counter()
         response = await call_next(request)
         response.headers["x-request-id"] = request_id
@@ -97,11 +97,11 @@ async def reload_model(app: FastAPI) -> ReloadResponse:
         try:
             policy = load_policy(settings.policy_file)
         except PolicyError as exc:
-            raise ServiceError(422, exc.code, f"policy not reloaded, the running one stays: {exc}") from exc
+            raise ServiceError(422, exc.code, f"ポリシーを読み込めません(動作中のものを継続します)。policy not reloaded, the running one stays: {exc}") from exc
         try:
             scorer = await asyncio.to_thread(_load, settings)
         except Exception as exc:  # noqa: BLE001 - the running model keeps serving
-            raise ServiceError(503, "model_not_loaded", f"model not reloaded, the running one stays: {exc}") from exc
+            raise ServiceError(503, "model_not_loaded", f"モデルを読み込めません(動作中のものを継続します)。model not reloaded, the running one stays: {exc}") from exc
         previous = app.state.scorer.version if app.state.scorer is not None else None
         app.state.scorer, app.state.policy = scorer, policy
         app.state.model_error = None

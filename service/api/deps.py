@@ -51,7 +51,7 @@ def require_key(request: Request) -> None:
     if not settings.keys_configured:
         return  # loopback-only mode (service/__main__.py refuses other hosts)
     if not _matches(request.headers.get("x-api-key", ""), settings.api_keys + settings.admin_keys):
-        raise ServiceError(401, "unauthorized", "a valid X-API-Key header is required")
+        raise ServiceError(401, "unauthorized", "有効なAPIキーが必要です。a valid X-API-Key header is required")
 
 
 def require_admin(request: Request) -> None:
@@ -61,5 +61,5 @@ def require_admin(request: Request) -> None:
     given = request.headers.get("x-api-key", "")
     if not _matches(given, settings.admin_keys):
         if _matches(given, settings.api_keys):
-            raise ServiceError(403, "forbidden", "this key may not call admin endpoints; use a key from HANDOFF_ADMIN_KEYS")
-        raise ServiceError(401, "unauthorized", "a valid admin X-API-Key header is required")
+            raise ServiceError(403, "forbidden", "このキーでは管理操作はできません。this key may not call admin endpoints; use a key from HANDOFF_ADMIN_KEYS")
+        raise ServiceError(401, "unauthorized", "管理用のAPIキーが必要です。a valid admin X-API-Key header is required")

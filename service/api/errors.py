@@ -42,12 +42,12 @@ def describe(exc: Exception) -> tuple[int, str, str]:
     if isinstance(exc, NoteTooLongError):
         return 413, exc.code, f"メモが長すぎます。{exc}"
     if isinstance(exc, InvalidNoteError):
-        return 422, exc.code, str(exc)
+        return 422, exc.code, f"メモを読めません。{exc}"
     if isinstance(exc, ModelError):
-        return 503, exc.code, str(exc)
+        return 503, exc.code, f"モデルを利用できません。{exc}"
     if isinstance(exc, EngineError):
-        return 500, exc.code, "internal error"
-    return 500, "internal_error", "internal error; the request id is in the server log"
+        return 500, exc.code, "内部エラーが発生しました。internal error"
+    return 500, "internal_error", "内部エラーが発生しました。internal error; the request id is in the server log"
 
 
 def install(app: FastAPI) -> None:
@@ -59,5 +59,6 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException):
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail))
+        code, lead = {404: ("not_found", "見つかりません。"), 405: ("method_not_allowed", "このメソッドは使えません。")}.get(
+            exc.status_code, ("http_error", ""))
+        return error_response(exc.status_code, code, lead + str(exc.detail))

@@ -66,7 +66,7 @@ def score_batch(req: BatchRequest, request: Request, scorer: ScorerDep, settings
     """Results in the order of `items`; an item that is malformed or fails is reported in its place
     (`ok: false` with the error it would have had alone) and the others are still scored."""
     if len(req.items) > settings.max_batch:
-        raise ServiceError(413, "batch_too_large", f"batch has {len(req.items)} items; the limit is {settings.max_batch}")
+        raise ServiceError(413, "batch_too_large", f"一度に送れる件数を超えています({len(req.items)}件、上限{settings.max_batch}件)。batch has {len(req.items)} items; the limit is {settings.max_batch}")
     results = []
     for i, raw in enumerate(req.items):
         try:
@@ -94,14 +94,14 @@ def put_outcome(handoff_id: HandoffId, req: OutcomeRequest, request: Request, re
     (`updated`). 201 the first time. The handoff must have been scored with this `handoff_id`."""
     bad = [e for e in req.helpful_elements + req.missing_elements if e not in BY_ID]
     if bad:
-        raise ServiceError(422, "unknown_element", f"unknown element ids {bad}; GET /v1/elements lists them")
+        raise ServiceError(422, "unknown_element", f"不明な要素IDがあります。unknown element ids {bad}; GET /v1/elements lists them")
     store = store_dep(request)
     try:
         record, status = store.put_outcome(handoff_id, req.model_dump(mode="json"))
     except ValueError as exc:  # the store's check of the outcome (a won deal that is no opportunity, …)
         raise ServiceError(422, "invalid_request", INVALID_REQUEST + str(exc)) from exc
     except HandoffNotFound as exc:
-        raise ServiceError(404, "handoff_not_found", f"handoff {handoff_id!r} was never scored with this id; "
+        raise ServiceError(404, "handoff_not_found", f"このIDで採点された引き継ぎがありません。handoff {handoff_id!r} was never scored with this id; "
                                                      "send it to POST /v1/score with handoff_id first") from exc
     response.status_code = 201 if status == "created" else 200
     return OutcomeResponse(status=status, handoff=HandoffRecord.model_validate(record))
@@ -112,7 +112,7 @@ def put_outcome(handoff_id: HandoffId, req: OutcomeRequest, request: Request, re
 def get_handoff(handoff_id: HandoffId, request: Request) -> HandoffRecord:
     record = store_dep(request).get_handoff(handoff_id)
     if record is None:
-        raise ServiceError(404, "handoff_not_found", f"no stored handoff {handoff_id!r}")
+        raise ServiceError(404, "handoff_not_found", f"保存された引き継ぎがありません。no stored handoff {handoff_id!r}")
     return HandoffRecord.model_validate(record)
 
 
@@ -152,7 +152,7 @@ def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy
         try:
             policy = Policy.from_mapping(req.policy.model_dump(), source="request")
         except PolicyError as exc:
-            raise ServiceError(422, "unknown_element", str(exc)) from exc
+            raise ServiceError(422, "unknown_element", "ポリシーの指定に誤りがあります。" + str(exc)) from exc
     fields = req.fields.model_dump(exclude_none=True) if req.fields else None
     if settings.log_note_text:  # off by default: notes name people and companies
         log.info("request_id=%s note=%r", REQUEST_ID.get(), req.text)
