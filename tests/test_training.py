@@ -182,6 +182,15 @@ def test_training_cli_trains_from_a_crm_csv_with_the_example_config(tmp_path, ha
     assert "* csv-1" in capsys.readouterr().out
 
 
+def test_training_cli_uses_the_services_models_dir_setting(trained_model, monkeypatch, capsys):
+    """HANDOFF_MODELS_DIR points the service at a directory; the CLI lists and promotes there too."""
+    from training.__main__ import main
+
+    monkeypatch.setenv("HANDOFF_MODELS_DIR", str(trained_model.parent))
+    assert main(["list"]) == 0
+    assert "tiny-1" in capsys.readouterr().out
+
+
 def test_committed_default_model_loads_and_ranks_a_rich_note_above_a_thin_one():
     """models/registry.json names a committed model that loads with the encoder built on this machine."""
     scorer = Scorer.current()

@@ -21,7 +21,7 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--models-dir", type=Path, default=None, help="default: the project's models/")
+    parser.add_argument("--models-dir", type=Path, default=None, help="default: HANDOFF_MODELS_DIR, else the project's models/ (the service's setting)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     tr = sub.add_parser("train", help="train a new model version")
@@ -72,9 +72,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _models_dir(args) -> Path:
-    from service.engine.artifact import MODELS_DIR
+    from service.engine.artifact import models_dir_from_env
 
-    return args.models_dir or MODELS_DIR
+    return args.models_dir or models_dir_from_env()
 
 
 def _config(path: Path | None) -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from service.engine.artifact import MODELS_DIR
+from service.engine.artifact import MODELS_DIR, models_dir_from_env
 from service.engine.text import MAX_NOTE_CHARS
 
 from .schemas import MAX_BATCH
@@ -43,7 +43,7 @@ class Settings(BaseModel):
         env = dict(os.environ)
         policy = env.get("HANDOFF_POLICY_FILE")
         return cls(
-            models_dir=Path(env.get("HANDOFF_MODELS_DIR", MODELS_DIR)),
+            models_dir=models_dir_from_env(),
             host=env.get("HOST", "127.0.0.1"),
             port=int(env.get("PORT", "8000")),
             workers=int(env.get("HANDOFF_WORKERS", "1")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,11 @@ from .errors import EngineError
 
 FORMAT = 1
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+
+
+def models_dir_from_env() -> Path:
+    """HANDOFF_MODELS_DIR, or the project's models/: the service and the training CLI read the same directory."""
+    return Path(os.environ.get("HANDOFF_MODELS_DIR") or MODELS_DIR)
 REGISTRY = "registry.json"
 DETECTOR_SOURCES = ("detect.py", "text.py", "nlp.py", "detectors")
 
