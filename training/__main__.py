@@ -6,7 +6,9 @@
   compare A B --data FILE...             champion A vs challenger B on the same held-out rows
   promote VERSION                        make VERSION the one the service loads
   list                                   the versions, their metrics and which is current
-  evaluate-detector --gold FILE...       the context detectors against annotated notes
+  evaluate-detector --gold FILE...       the context detectors (rules + learned reader) against annotated notes
+                                         (--by-writer: each writer read by a reader trained without that writer)
+  train-detector --data FILE...          train a learned reader version under models/reader/
   export-outcomes --out FILE [--db URL]  the service's stored handoffs with outcomes, as training data
 """
 
@@ -53,6 +55,19 @@ def main(argv: list[str] | None = None) -> int:
     de.add_argument("--gold", nargs="+", required=True, help="annotated JSONL files (schema record format)")
     de.add_argument("--predictions", type=Path, help="write each note's predicted states as JSONL {id, labels}")
     de.add_argument("--no-peer", action="store_true", help="skip the keyword-peer column")
+    de.add_argument("--reader", default="current",
+                    help="the learned reader: a version under models/reader/, 'current' (default) or 'none' (rules only)")
+    de.add_argument("--by-writer", action="store_true",
+                    help="leave-one-writer-out: rules, learned and combined side by side, per writer")
+    de.add_argument("--workers", type=int, default=2, help="parser processes (default 2)")
+
+    td = sub.add_parser("train-detector", help="train the learned reader on annotated notes")
+    td.add_argument("--data", nargs="+", required=True, help="annotated JSONL files (never ../shared/eval-dev/)")
+    td.add_argument("--version", help="version name (default: UTC time + data hash)")
+    td.add_argument("--promote", action="store_true", help="make it the current reader (also when there is none)")
+    td.add_argument("--no-embedding", action="store_true", help="without the note's static embedding")
+    td.add_argument("--C", type=float, default=None, help="inverse regularisation of the classifiers")
+    td.add_argument("--workers", type=int, default=2, help="parser processes (default 2)")
 
     ex = sub.add_parser("export-outcomes", help="stored handoffs with outcomes as training data (JSONL or CSV)")
     ex.add_argument("--db", help="database URL (default: $HANDOFF_DB_URL, else the service's var/handoffs.sqlite3)")
@@ -161,6 +176,8 @@ def _list(args) -> int:
 
 
 def _evaluate_detector(args) -> int:
+    if args.by_writer:
+        return _evaluate_by_writer(args)
     from service.engine.detect import detect
 
     from .detector_eval import format_report, predict_all, score, write_predictions
@@ -168,14 +185,94 @@ def _evaluate_detector(args) -> int:
     from .records import load_annotated
 
     gold = load_annotated(args.gold)  # a RecordError is a ValueError: main reports it and exits 2
-    print(f"evaluating {len(gold)} notes from {len(args.gold)} file(s)", file=sys.stderr)
-    predicted = predict_all(gold, lambda t: detect(t).states())
+    reader, embedder = _reader_arg(args)
+    print(f"evaluating {len(gold)} notes from {len(args.gold)} file(s) with "
+          f"{'the rules alone' if reader is None else 'the rules and reader ' + reader.version}", file=sys.stderr)
+
+    def read(text: str) -> dict[str, str]:
+        emb = embedder.encode([text])[0] if reader is not None and reader.uses_embedding else None
+        return detect(text, reader=reader, embedding=emb).states()
+
+    predicted = predict_all(gold, read)
     ours = score(gold, predicted)
     peer = None if args.no_peer else score(gold, [peer_states(r.text) for r in gold])
     print(format_report(ours, peer))
     if args.predictions:
         write_predictions(args.predictions, gold, predicted)
         print(f"predictions written to {args.predictions}", file=sys.stderr)
+    return 0
+
+
+def _reader_arg(args):
+    """The --reader option: (Reader or None, Embedder or None)."""
+    from service.engine.artifact import current_version
+    from service.engine.embedder import Embedder
+    from service.engine.reader import READER_DIR, load_reader
+
+    readers = _models_dir(args) / READER_DIR.name
+    if args.reader == "none" or (args.reader == "current" and not (readers / "registry.json").exists()):
+        return None, None
+    name = current_version(readers) if args.reader == "current" else args.reader
+    embedder = Embedder()
+    return load_reader(readers / name, embedder.fingerprint), embedder
+
+
+def _evaluate_by_writer(args) -> int:
+    from collections import defaultdict
+
+    from service.engine.embedder import Embedder
+    from service.engine.reader import ReaderSettings
+
+    from .detector_eval import calibration_error, format_modes, score
+    from .reader import MODES, by_writer, load_corpus, refuse_eval_dev
+
+    refuse_eval_dev(args.gold)
+    settings = ReaderSettings()
+    corpus = load_corpus(args.gold, args.workers, Embedder() if settings.use_embedding else None)
+    writers = sorted({r.writer for r in corpus.records})
+    print(f"leave-one-writer-out over {len(corpus.records)} notes by {len(writers)} writers", file=sys.stderr)
+    result = by_writer(corpus, settings, jobs=args.workers)
+    reports = {m: score(corpus.records, result[m]) for m in MODES}
+    print(format_modes(reports))
+    print(f"calibration of the combined reader's confidence: ECE {calibration_error(corpus.records, result['probs']):.3f}")
+    print("\n| writer | notes | " + " | ".join(MODES) + " |\n|---|---|" + "---|" * len(MODES))
+    idx = defaultdict(list)
+    for i, r in enumerate(corpus.records):
+        idx[r.writer].append(i)
+    for w in writers:
+        g = [corpus.records[i] for i in idx[w]]
+        cells = " | ".join(f"{score(g, [result[m][i] for i in idx[w]]).macro_f1:.3f}" for m in MODES)
+        print(f"| {w} | {len(g)} | {cells} |")
+    if args.predictions:
+        with args.predictions.open("w", encoding="utf-8") as fh:
+            for i, r in enumerate(corpus.records):
+                fh.write(json.dumps({"id": r.id, "writer": r.writer, "style": r.style,
+                                     **{m: result[m][i] for m in MODES}}, ensure_ascii=False) + "\n")
+        print(f"predictions written to {args.predictions}", file=sys.stderr)
+    return 0
+
+
+def _train_detector(args) -> int:
+    from dataclasses import replace
+
+    from service.engine.artifact import set_current
+    from service.engine.reader import READER_DIR, ReaderSettings
+
+    from .reader import train_reader
+
+    settings = ReaderSettings()
+    if args.no_embedding:
+        settings = replace(settings, use_embedding=False)
+    if args.C is not None:
+        settings = replace(settings, C=args.C)
+    readers = _models_dir(args) / READER_DIR.name
+    out = train_reader(args.data, settings, readers, args.version, args.workers)
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    print(f"reader {meta['version']}: {meta['data']['rows']} notes by {len(meta['data']['writers'])} writers, "
+          f"{meta['train_seconds']} s; saved in {out}")
+    if args.promote or not (readers / "registry.json").exists():
+        set_current(meta["version"], readers)
+        print(f"current reader is now {meta['version']}")
     return 0
 
 
@@ -204,7 +301,8 @@ def _export_outcomes(args) -> int:
 
 
 COMMANDS = {"train": _train, "evaluate": _evaluate, "compare": _compare, "promote": _promote, "list": _list,
-            "evaluate-detector": _evaluate_detector, "export-outcomes": _export_outcomes}
+            "evaluate-detector": _evaluate_detector, "train-detector": _train_detector,
+            "export-outcomes": _export_outcomes}
 
 
 if __name__ == "__main__":

@@ -79,3 +79,39 @@ def write_predictions(path: Path, records: list[Annotated], predicted: list[dict
         for rec, labels in zip(records, predicted, strict=True):
             assert set(labels) == set(ELEMENT_IDS) and set(labels.values()) <= set(STATES)
             fh.write(json.dumps({"id": rec.id, "labels": labels}, ensure_ascii=False) + "\n")
+
+
+def format_modes(reports: dict[str, DetectorReport]) -> str:
+    """Per element P/R/F1 of `present` for several readers side by side (rules, learned, combined)."""
+    modes = list(reports)
+    head = "| element | " + " | ".join(f"{m} P | {m} R | {m} F1" for m in modes) + " | support |"
+    lines = [head, "|---|" + "---|---|---|" * len(modes) + "---|"]
+    first = reports[modes[0]]
+    for el in first.per_element:
+        cells = " | ".join(f"{reports[m].per_element[el].precision:.2f} | {reports[m].per_element[el].recall:.2f} | "
+                           f"{reports[m].per_element[el].f1:.2f}" for m in modes)
+        lines.append(f"| {el} | {cells} | {first.per_element[el].support} |")
+    lines.append("| **macro-F1 (present)** | " + " | ".join(f" | | **{reports[m].macro_f1:.3f}**" for m in modes) + " | |")
+    lines.append("| 3-state accuracy | " + " | ".join(f" | | {reports[m].accuracy_3state:.3f}" for m in modes) + " | |")
+    lines.append(f"\n{first.n_notes} notes")
+    return "\n".join(lines)
+
+
+def calibration_error(gold: list[Annotated], probs, bins: int = 10) -> float:
+    """Expected calibration error of the decided state's probability over all (note, element) pairs."""
+    import numpy as np
+
+    conf, hit = [], []
+    for g, p in zip(gold, probs, strict=True):
+        for i, el in enumerate(ELEMENT_IDS):
+            k = int(np.argmax(p[i]))
+            conf.append(float(p[i][k]))
+            hit.append(float(STATES[k] == g.labels[el]))
+    conf_a, hit_a = np.array(conf), np.array(hit)
+    edges = np.linspace(0, 1, bins + 1)
+    err = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        m = (conf_a > lo) & (conf_a <= hi)
+        if m.any():
+            err += m.mean() * abs(conf_a[m].mean() - hit_a[m].mean())
+    return float(err)

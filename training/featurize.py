@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from service.engine.artifact import detector_fingerprint
-from service.engine.features import Fields, Summary, feature_dict
+from service.engine.features import Fields, Summary, feature_dict, read_summary
 
 CACHE = Path(os.environ.get("HANDOFF_CACHE_DIR", Path(__file__).resolve().parents[1] / "var" / "cache")) / "detections.sqlite"
 CHUNK = 40
@@ -46,6 +46,17 @@ def detect_summaries(texts: Sequence[str], workers: int = 2, progress: bool = Tr
     if cache and results:
         _cache_put(cache, {keys[i]: s for i, s in results.items()})
     return [found.get(k) or results[i] for i, k in enumerate(keys)]
+
+
+def reader_summaries(texts: Sequence[str], summaries: Sequence[Summary], reader, embedder) -> list[Summary]:
+    """The rules' summaries after the learned reader's decisions, as detect(text, reader=…) would give them."""
+    from service.engine.elements import ELEMENT_IDS
+    from service.engine.reader import decide
+
+    readings = [{el: (s[el][0], float(s[el][1])) for el in ELEMENT_IDS} for s in summaries]
+    embeddings = embedder.encode(list(texts)) if reader.uses_embedding else None
+    probs = reader.model.proba(list(texts), readings, embeddings)
+    return [read_summary(s, decide(p)) for s, p in zip(summaries, probs, strict=True)]
 
 
 def build_features(texts: Sequence[str], summaries: Sequence[Summary], fields: Sequence[Fields], embedder) -> list[dict[str, float]]:

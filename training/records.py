@@ -26,6 +26,8 @@ class Annotated:
     labels: dict[str, str]
     quality: int | None
     source: str
+    writer: str = ""  # who wrote the note (the data card's writer id); evaluation by writer groups on it
+    style: str = ""
 
 
 def load_annotated(paths: list[str | Path]) -> list[Annotated]:
@@ -51,4 +53,5 @@ def _parse(line: str, where: str) -> Annotated:
     bad = {k: v for k, v in labels.items() if k not in ELEMENT_IDS or v not in STATES}
     if missing or bad:
         raise RecordError(f"{where}: labels missing {missing} or invalid {bad}")
-    return Annotated(str(obj.get("id", where)), obj["text"], dict(labels), obj.get("quality"), where)
+    return Annotated(str(obj.get("id", where)), obj["text"], dict(labels), obj.get("quality"), where,
+                     str(obj.get("writer") or ""), str(obj.get("style") or ""))

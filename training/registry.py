@@ -15,8 +15,9 @@ from service.engine.artifact import (
     set_current,
 )
 from service.engine.embedder import Embedder
+from service.engine.scorer import reader_of
 
-from .featurize import build_features, detect_summaries
+from .featurize import build_features, detect_summaries, reader_summaries
 from .handoffs import Handoff, load_handoffs
 from .metrics import calibration_table, paired_auc_difference, summary
 from .model import build_peer
@@ -45,6 +46,9 @@ def promote(version: str, models_dir: Path = MODELS_DIR, embedder: Embedder | No
 
 def predict(artifact: Artifact, rows: list[Handoff], embedder: Embedder, workers: int = 2) -> np.ndarray:
     summaries = detect_summaries([r.text for r in rows], workers=workers)
+    reader = reader_of(artifact, embedder)
+    if reader is not None:
+        summaries = reader_summaries([r.text for r in rows], summaries, reader, embedder)
     feats = build_features([r.text for r in rows], summaries, [r.fields for r in rows], embedder)
     return artifact.estimator.predict_proba(feats)[:, 1]
 

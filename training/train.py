@@ -17,7 +17,7 @@ import numpy as np
 from service.engine.artifact import FORMAT, MODELS_DIR, detector_fingerprint, feature_names_of
 from service.engine.embedder import Embedder
 
-from .featurize import build_features, detect_summaries
+from .featurize import build_features, detect_summaries, reader_summaries
 from .handoffs import Handoff, load_handoffs
 from .metrics import calibration_table, summary
 from .model import ModelConfig, build_classifier, build_peer, element_weights
@@ -42,7 +42,10 @@ def log(msg: str) -> None:
 
 
 def train(paths: list[str], config: ModelConfig, columns: dict | None = None, models_dir: Path = MODELS_DIR,
-          strict: bool = False, workers: int = 2, embedder: Embedder | None = None, version: str | None = None) -> Path:
+          strict: bool = False, workers: int = 2, embedder: Embedder | None = None, version: str | None = None,
+          reader: str | None = "current") -> Path:
+    """`reader`: the learned reader version under models_dir/reader/ whose decisions the features read
+    ("current": the registry's, when there is one; None: the rules alone)."""
     import joblib
 
     t0 = time.monotonic()
@@ -57,6 +60,10 @@ def train(paths: list[str], config: ModelConfig, columns: dict | None = None, mo
     embedder = embedder or Embedder()
     log("detecting context (GiNZA)…")
     summaries = detect_summaries([r.text for r in rows], workers=workers)
+    loaded_reader = _reader(models_dir, reader, embedder)
+    if loaded_reader is not None:
+        log(f"reading with the learned reader {loaded_reader.version}…")
+        summaries = reader_summaries([r.text for r in rows], summaries, loaded_reader, embedder)
     by_id = {r.id: s for r, s in zip(rows, summaries, strict=True)}
     log("encoding and building features…")
     feats = {part: build_features([r.text for r in rs], [by_id[r.id] for r in rs], [r.fields for r in rs], embedder)
@@ -85,6 +92,8 @@ def train(paths: list[str], config: ModelConfig, columns: dict | None = None, mo
         "encoder": {"id": embedder.name_or_path if not Path(embedder.name_or_path).is_absolute() else "models/encoder",
                     "fingerprint": embedder.fingerprint, "dimension": embedder.dimension},
         "detector_fingerprint": detector_fingerprint(),
+        "reader": {} if loaded_reader is None else {"version": loaded_reader.version,
+                                                    "code_fingerprint": loaded_reader.meta["code_fingerprint"]},
         "feature_names": feature_names_of(model),
         "metrics": metrics, "calibration": calibration,
         "score_quantiles": [round(float(q), 6) for q in np.quantile(p_ours, np.linspace(0, 1, 101))],
@@ -98,6 +107,19 @@ def train(paths: list[str], config: ModelConfig, columns: dict | None = None, mo
                                                                      if "ceiling" in metrics else {}))
     log(f"saved {out} in {meta['train_seconds']} s")
     return out
+
+
+def _reader(models_dir: Path, name: str | None, embedder: Embedder):
+    from service.engine.reader import READER_DIR, load_reader
+
+    readers = models_dir / READER_DIR.name
+    if name is None or (name == "current" and not (readers / "registry.json").exists()):
+        return None
+    if name == "current":
+        from service.engine.artifact import current_version
+
+        name = current_version(readers)
+    return load_reader(readers / name, embedder.fingerprint)
 
 
 def _version_name(paths: list[str]) -> str:

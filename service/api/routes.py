@@ -171,6 +171,7 @@ def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy
 def to_response(result: ScoreResult, verdict: PolicyResult, handoff_id: str | None, elapsed_ms: float) -> ScoreResponse:
     elements = {
         el: ElementResult(name_ja=BY_ID[el].name_ja, state=d.state.value, confidence=d.confidence, value=d.value, rule=d.rule,
+                          source=d.source,
                           evidence=[Evidence(start=e.start, end=e.end, text=e.text, start_utf16=e.start_utf16,
                                              end_utf16=e.end_utf16) for e in d.evidence])
         for el, d in result.detections.detections.items()

@@ -57,6 +57,8 @@ class ElementResult(BaseModel):
     confidence: float
     value: str | None = None
     rule: str
+    source: str = Field(..., description="who decided the state: the rule id when the rules' reading stands, "
+                                         "`learned` when the learned reader decided otherwise, `none` for silence")
     evidence: list[Evidence]
 
 
@@ -86,7 +88,7 @@ class PolicyReport(BaseModel):
 SCORE_EXAMPLE = {
     "score": 72, "probability": 0.31, "band": "B",
     "elements": {"need": {"name_ja": "顕在課題・導入目的", "state": "present", "confidence": 0.8, "value": None,
-                          "rule": "cue:problem", "evidence": [{"start": 0, "end": 14, "text": "勤怠の締め作業に毎月40時間",
+                          "rule": "cue:problem", "source": "cue:problem", "evidence": [{"start": 0, "end": 14, "text": "勤怠の締め作業に毎月40時間",
                                                                 "start_utf16": 0, "end_utf16": 14}]}},
     "suggestions": [{"element": "interest", "name_ja": "興味の核心", "state": "absent", "gain": 0.12,
                      "question_ja": "今回お時間をいただけた一番の理由は何でしょうか？"}],

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from .detectors import Finding, Note, find_all
 from .detectors.checklist import APPROX
@@ -11,6 +13,7 @@ from .detectors.special import open_schedule_sentences
 from .detectors.values import read_value
 from .elements import ELEMENT_IDS, State
 from .nlp import Parser, default_parser
+from .reader import SOURCE_LEARNED, Reader, decide
 from .text import utf16_offset, validate
 
 ABSENT_CONFIDENCE = 0.7  # nothing matched at all
@@ -35,6 +38,7 @@ class Detection:
     rule: str
     negated: bool = False  # the deciding evidence sits under a negated predicate
     value: str | None = None  # what it says, where that matters (detectors/values.py): urgency "high"/"low", …
+    source: str = "none"  # who decided: the rule id, "learned" (the reader overruled or filled in), "none" (silence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +52,38 @@ class NoteDetections:
         return {k: d.state.value for k, d in self.detections.items()}
 
 
-def detect(text: str, parser: Parser | None = None) -> NoteDetections:
-    """Parse `text` (sentence Docs are cached) and decide every element's state with its evidence."""
+def detect(text: str, parser: Parser | None = None, reader: Reader | None = None,
+           embedding: np.ndarray | None = None) -> NoteDetections:
+    """Parse `text` (sentence Docs are cached) and decide every element's state with its evidence.
+
+    With a `reader` the rules' reading is one of its inputs and its decision is final (see reader.py);
+    `embedding` is the note's sentence embedding, which a reader trained with it needs."""
     text = validate(text)
     t0 = time.perf_counter()
     parser = parser or default_parser()
     note = Note(text, parser.parse(text) if text.strip() else [])
     findings = find_all(note) if note.sentences else []
     detections = {el: _decide(el, [f for f in findings if f.element == el], note) for el in ELEMENT_IDS}
+    if reader is not None and note.sentences:
+        detections = _read_with(reader, text, detections, embedding)
     return NoteDetections(text, detections, (time.perf_counter() - t0) * 1000, tuple(findings))
+
+
+def _read_with(reader: Reader, text: str, rules: dict[str, Detection], embedding: np.ndarray | None) -> dict[str, Detection]:
+    """The reader's decision per element: where it keeps the rules' state, their evidence and value stand."""
+    reading = {el: (d.state.value, d.confidence) for el, d in rules.items()}
+    emb = None if embedding is None else np.asarray(embedding)[None, :]
+    probs = reader.model.proba([text], [reading], emb)[0]
+    out = {}
+    for el, (state, p) in zip(ELEMENT_IDS, decide(probs), strict=True):
+        d = rules[el]
+        if state == d.state.value:
+            out[el] = replace(d, confidence=round(p, 3))
+            continue
+        span = reader.model.evidence(text, el, state)
+        evidence = () if span is None else (_evidence_span(text, *span),)
+        out[el] = Detection(el, State(state), round(p, 3), evidence, SOURCE_LEARNED, source=SOURCE_LEARNED)
+    return out
 
 
 def _decide(element: str, findings: list[Finding], note: Note) -> Detection:
@@ -74,7 +101,8 @@ def _decide(element: str, findings: list[Finding], note: Note) -> Detection:
     best = max(chosen, key=lambda f: f.confidence)
     confidence = min(0.99, best.confidence + 0.05 * (len(chosen) - 1))
     value = read_value(element, note, chosen) if state is State.PRESENT else None
-    return Detection(element, state, round(confidence, 3), _evidence(note.text, chosen), best.rule, best.negated, value)
+    return Detection(element, state, round(confidence, 3), _evidence(note.text, chosen), best.rule, best.negated, value,
+                     best.rule)
 
 
 def _next_action_open(present: list[Finding], unknown: list[Finding], note: Note) -> tuple[list[Finding], list[Finding]]:
@@ -101,4 +129,8 @@ def _evidence(text: str, findings: list[Finding]) -> tuple[Evidence, ...]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], f.end))
         else:
             spans.append((f.shown_start, f.end))
-    return tuple(Evidence(s, e, text[s:e], utf16_offset(text, s), utf16_offset(text, e)) for s, e in spans)
+    return tuple(_evidence_span(text, s, e) for s, e in spans)
+
+
+def _evidence_span(text: str, start: int, end: int) -> Evidence:
+    return Evidence(start, end, text[start:end], utf16_offset(text, start), utf16_offset(text, end))

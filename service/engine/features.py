@@ -47,6 +47,17 @@ def summarize(detections: NoteDetections) -> Summary:
             for el, d in detections.detections.items()}
 
 
+def read_summary(summary: Summary, decisions: list[tuple[str, float]]) -> Summary:
+    """The rules' summary after the reader's decisions (reader.decide): what summarize(detect(text, reader=…))
+    gives, computed from cached rule summaries in training."""
+    out: Summary = {}
+    for el, (state, p) in zip(ELEMENT_IDS, decisions, strict=True):
+        rule_state, _, rule, negated, value = summary[el]
+        kept = state == rule_state
+        out[el] = (state, round(p, 3), rule if kept else "learned", negated and kept, value if kept else None)
+    return out
+
+
 def with_present(summary: Summary, element: str) -> Summary:
     """The same note, had the rep captured `element` concretely (no rule-specific reading of it)."""
     return {**summary, element: (State.PRESENT.value, COUNTERFACTUAL_CONFIDENCE, "counterfactual", False, None)}

@@ -16,6 +16,7 @@ from .embedder import Embedder
 from .features import Fields, Summary, feature_dict, summarize, with_present
 from .nlp import Parser, default_parser
 from .predict import Predictor
+from .reader import READER_DIR, Reader, load_reader
 
 BANDS = ((80, "A"), (60, "B"), (35, "C"), (0, "D"))  # on the 0–100 score
 
@@ -40,17 +41,19 @@ class ScoreResult:
 
 
 class Scorer:
-    def __init__(self, artifact: Artifact, embedder: Embedder, parser: Parser | None = None):
+    def __init__(self, artifact: Artifact, embedder: Embedder, parser: Parser | None = None, reader: Reader | None = None):
         self.artifact = artifact
         self.embedder = embedder
         self.parser = parser or default_parser()
+        self.reader = reader  # the learned reader the model was trained with (None: rules only)
         self._quantiles = list(artifact.meta["score_quantiles"])
         self._predictor = Predictor(artifact.estimator)
 
     @classmethod
     def from_dir(cls, path: str | Path, embedder: Embedder | None = None, parser: Parser | None = None) -> Scorer:
         embedder = embedder or Embedder()
-        return cls(load_artifact(path, embedder.fingerprint), embedder, parser)
+        artifact = load_artifact(path, embedder.fingerprint)
+        return cls(artifact, embedder, parser, reader_of(artifact, embedder))
 
     @classmethod
     def current(cls, models_dir: Path = MODELS_DIR, embedder: Embedder | None = None, parser: Parser | None = None) -> Scorer:
@@ -62,9 +65,9 @@ class Scorer:
 
     def score(self, text: str, fields: Fields | Mapping[str, object] | None = None) -> ScoreResult:
         fields = fields if isinstance(fields, Fields) else Fields.from_mapping(fields)
-        detections = detect(text, self.parser)
-        summary = summarize(detections)
         embedding = self.embedder.encode([text])[0]
+        detections = detect(text, self.parser, self.reader, embedding)
+        summary = summarize(detections)
         missing = _missing(summary)
         variants = [summary] + [with_present(summary, el) for el in missing]
         probs = self._predictor_of_model().positive_proba([feature_dict(v, embedding, fields, len(text)) for v in variants])
@@ -91,6 +94,15 @@ class Scorer:
     def _suggestion(element: str, summary: Summary, gain: float) -> Suggestion:
         el = BY_ID[element]
         return Suggestion(element, el.name_ja, summary[element][0], round(gain, 4), el.question_ja)
+
+
+def reader_of(artifact: Artifact, embedder: Embedder) -> Reader | None:
+    """The reader version named in the model's meta.json, from models/reader/ beside the model (checked on load:
+    a model's features mean what that reader decided)."""
+    name = artifact.meta.get("reader", {}).get("version")
+    if not name:
+        return None
+    return load_reader(artifact.path.parent / READER_DIR.name / name, embedder.fingerprint)
 
 
 def _missing(summary: Summary) -> list[str]:

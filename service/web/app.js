@@ -1,6 +1,6 @@
 // The live note-feedback page: POST /v1/analyze while the rep types, then the score, the twelve elements,
 // the evidence highlighted behind the textarea and the questions to ask. No build step, no dependencies.
-import { STATE_JA, crmSummary, mapSpans, ruleJa, segments, spansAt, spansOf, valueJa } from "./spans.js";
+import { STATE_JA, crmSummary, mapSpans, segments, sourceJa, spansAt, spansOf, valueJa } from "./spans.js";
 
 const DEBOUNCE_MS = 400;
 const TIMEOUT_MS = 10000; // a cold 20,000-character note takes seconds; live edits take tens of milliseconds
@@ -329,7 +329,7 @@ function describe(id) {
   const info = catalogue.get(id);
   if (!el) return [info?.description_ja || nameOf(id)];
   const lines = [`${el.name_ja}: ${STATE_JA[el.state]}`];
-  if (el.state !== "absent") lines.push(`判定: ${ruleJa(el.rule)}（${el.rule}、確信度 ${Math.round(el.confidence * 100)}%）`);
+  if (el.state !== "absent" || el.source === "learned") lines.push(`判定: ${sourceJa(el)}`);
   if (el.value) lines.push(`読み取った内容: ${valueJa(id, el.value)}`);
   for (const ev of el.evidence) lines.push(`根拠: 「${ev.text}」`);
   if (el.state !== "present" && info) lines.push(`確認する質問: ${info.question_ja}`);

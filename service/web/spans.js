@@ -14,6 +14,7 @@ const RULES_JA = [
   [/^cue:/, "手がかりとなる表現"],
   [/^bant:/, "「BANTが取れていない」との記載"],
   [/^next:open/, "次回の日程がまだ決まっていない"],
+  [/^learned$/, "学習モデルが文脈から判断"],
   [/^none$/, "該当する記載が見つかりません"],
 ];
 
@@ -30,6 +31,17 @@ const VALUES_JA = {
 
 export function valueJa(element, value) {
   return VALUES_JA[element]?.[value] || (value === "stated" ? "記載あり" : value);
+}
+
+// where a decision came from, in a rep's words: the rules (with what they matched) or the learned reader
+export function sourceJa(el) {
+  if (el.source === "learned") {
+    const pct = Math.round(el.confidence * 100);
+    return el.state === "absent"
+      ? `ルールの検出を学習モデルが打ち消しました（確信度 ${pct}%）`
+      : `学習モデルが文脈から判断しました（確信度 ${pct}%）。根拠の文をご確認ください`;
+  }
+  return `${ruleJa(el.rule)}（確信度 ${Math.round(el.confidence * 100)}%）`;
 }
 
 export function ruleJa(rule) {

@@ -1,0 +1,169 @@
+"""Issue 13's learned reader: training, the artifact and its checks, combining with the rules, by-writer folds."""
+
+import json
+import shutil
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from service.engine.artifact import IncompatibleModelError, ModelNotFoundError
+from service.engine.detect import detect
+from service.engine.elements import ELEMENT_IDS, STATES
+from service.engine.features import read_summary, summarize
+from service.engine.reader import Reader, ReaderModel, ReaderSettings, decide, load_reader
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+DEV = ROOT / "data/annotated/dev.jsonl"
+TWO_SENTENCES = "🙏先方は物流業で配送ルートの組み直しに困っている。予算は年200万円で確保済み、決裁は常務。"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    from training.reader import load_corpus
+
+    return load_corpus([str(DEV)], workers=1, embedder=None, progress=False)
+
+
+@pytest.fixture(scope="module")
+def tiny_reader(corpus, tmp_path_factory):
+    """A reader trained on the dev notes without the embedding (fast), saved and loaded as an artifact."""
+    from training.reader import train_reader
+
+    readers = tmp_path_factory.mktemp("models") / "reader"
+    out = train_reader([str(DEV)], ReaderSettings(use_embedding=False), readers, version="tiny-reader", workers=1)
+    return out
+
+
+def test_reader_artifact_round_trip_and_meta(tiny_reader, corpus):
+    reader = load_reader(tiny_reader)
+    meta = reader.meta
+    assert meta["elements"] == list(ELEMENT_IDS) and meta["states"] == list(STATES)
+    assert meta["data"]["rows"] == len(corpus.records) and set(meta["data"]["writers"]) == {"p1", "p2", "p3", "p4"}
+    assert len(meta["data"]["sha256"]) == 16 and meta["code_fingerprint"] and meta["settings"]["use_embedding"] is False
+    probs = reader.model.proba(corpus.texts()[:5], corpus.readings[:5], None)
+    assert probs.shape == (5, len(ELEMENT_IDS), len(STATES))
+    np.testing.assert_allclose(probs.sum(axis=2), 1.0)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m.update(code_fingerprint="0" * 16), "retrain it"),
+    (lambda m: m.update(elements=m["elements"] + ["thirteenth"]), "element ids"),
+    (lambda m: m.update(format=99), "format"),
+    (lambda m: m["libraries"].update({"scikit-learn": "0.1.0"}), "scikit-learn"),
+])
+def test_reader_load_refuses_an_incompatible_artifact(tiny_reader, tmp_path, edit, message):
+    copy = tmp_path / "r"
+    shutil.copytree(tiny_reader, copy)
+    meta = json.loads((copy / "meta.json").read_text(encoding="utf-8"))
+    edit(meta)
+    (copy / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(IncompatibleModelError, match=message):
+        load_reader(copy)
+
+
+def test_reader_load_without_the_model_file(tiny_reader, tmp_path):
+    copy = tmp_path / "r"
+    shutil.copytree(tiny_reader, copy)
+    (copy / "reader.joblib").unlink()
+    with pytest.raises(ModelNotFoundError):
+        load_reader(copy)
+
+
+def test_reader_learns_from_the_text_alone(corpus):
+    """Trained on three writers without the rules, the reader reads the fourth far better than the majority
+    state of each element in its training notes."""
+    from collections import Counter
+
+    from training.detector_eval import score
+    from training.reader import fit, predict_states
+
+    train = corpus.take([i for i, r in enumerate(corpus.records) if r.writer != "p1"])
+    test = corpus.take([i for i, r in enumerate(corpus.records) if r.writer == "p1"])
+    model = fit(train, ReaderSettings(use_embedding=False, use_rules=False))
+    learned = score(test.records, predict_states(model, test))
+    majority = {el: Counter(r.labels[el] for r in train.records).most_common(1)[0][0] for el in ELEMENT_IDS}
+    baseline = score(test.records, [majority] * len(test.records))
+    assert learned.accuracy_3state > baseline.accuracy_3state + 0.1 and learned.macro_f1 > 0.5
+
+
+def test_detect_with_reader_matches_the_training_summary(tiny_reader, parser, corpus):
+    """Serving (detect with the reader) and training (cached rule summaries + read_summary) agree exactly."""
+    reader = load_reader(tiny_reader)
+    for text in corpus.texts()[:25]:
+        served = summarize(detect(text, parser, reader))
+        rules = summarize(detect(text, parser))
+        reading = {el: (s[0], s[1]) for el, s in rules.items()}
+        trained = read_summary(rules, decide(reader.model.proba([text], [reading], None)[0]))
+        assert served == trained
+
+
+def _forcing_reader(element: str, state: str) -> Reader:
+    """A reader whose only opinion is `element` = `state`, whatever the note says."""
+    model = ReaderModel(ReaderSettings(use_embedding=False, use_rules=True, min_df=1))
+    texts = ["予算は年200万円で確保済み。", "配送ルートの組み直しに困っている。"]
+    model.vectorizer_ = __import__("sklearn.feature_extraction.text", fromlist=["x"]).TfidfVectorizer(
+        analyzer="char", ngram_range=(1, 3), lowercase=False).fit(texts)
+    model.n_text_features_ = len(model.vectorizer_.vocabulary_)
+    n = model.n_text_features_ + len(ELEMENT_IDS) * 4
+    model.coef_ = np.zeros((n, len(ELEMENT_IDS) * len(STATES)))
+    model.intercept_ = np.zeros(len(ELEMENT_IDS) * len(STATES))
+    for i, el in enumerate(ELEMENT_IDS):  # follow the rules: the rule block's one-hot state decides
+        for k in range(len(STATES)):
+            model.coef_[model.n_text_features_ + i * len(STATES) + k, i * len(STATES) + k] = 20.0
+    i = ELEMENT_IDS.index(element)
+    model.intercept_[i * len(STATES) + STATES.index(state)] = 50.0
+    vocab = model.vectorizer_.vocabulary_
+    for gram in ("予算", "確保"):  # the evidence direction: budget words push towards the forced state
+        model.coef_[vocab[gram], i * len(STATES) + STATES.index(state)] = 3.0
+    return Reader(ROOT, {"version": "forced"}, model)
+
+
+def test_detect_reader_decision_has_source_and_a_sentence_as_evidence(parser):
+    rules = detect(TWO_SENTENCES, parser)
+    assert rules.detections["ng_topics"].state.value == "absent"
+    forced = detect(TWO_SENTENCES, parser, _forcing_reader("ng_topics", "present"))
+    d = forced.detections["ng_topics"]
+    assert d.state.value == "present" and d.source == "learned" and d.value is None and d.confidence > 0.9
+    (ev,) = d.evidence
+    assert ev.text == "予算は年200万円で確保済み、決裁は常務。" == TWO_SENTENCES[ev.start:ev.end]
+    assert TWO_SENTENCES.encode("utf-16-le")[2 * ev.start_utf16:2 * ev.end_utf16].decode("utf-16-le") == ev.text
+    kept = forced.detections["budget"]  # where the reader keeps the rules' state, their rule and evidence stand
+    assert kept.state == rules.detections["budget"].state and kept.source == rules.detections["budget"].rule != "learned"
+    assert kept.evidence == rules.detections["budget"].evidence
+
+
+def test_by_writer_never_trains_on_the_writer_it_reads(corpus, monkeypatch):
+    import training.reader as tr
+
+    seen = []
+    real_fit = tr.fit
+
+    def spy(c, settings):
+        seen.append({r.writer for r in c.records})
+        return real_fit(c, settings)
+
+    monkeypatch.setattr(tr, "fit", spy)
+    small = corpus.take([i for i, r in enumerate(corpus.records) if i % 3 == 0])
+    result = tr.by_writer(small, ReaderSettings(use_embedding=False), progress=False)
+    assert result["writers"] == ["p1", "p2", "p3", "p4"] and len(seen) == 8
+    for k, w in enumerate(result["writers"]):
+        assert seen[2 * k] == seen[2 * k + 1] == {"p1", "p2", "p3", "p4"} - {w}
+    assert all(p is not None for m in tr.MODES for p in result[m])
+
+
+def test_train_detector_refuses_eval_dev(tmp_path):
+    from training.__main__ import main
+
+    eval_dev = ROOT.parent / "shared" / "eval-dev" / "dev_a.jsonl"
+    if not eval_dev.exists():
+        pytest.skip("../shared is not beside the checkout")
+    assert main(["--models-dir", str(tmp_path), "train-detector", "--data", str(eval_dev)]) == 2
+    assert not (tmp_path / "reader").exists()
+
+
+def test_reader_settings_are_recorded(tiny_reader):
+    meta = load_reader(tiny_reader).meta
+    assert ReaderSettings(**meta["settings"]) == replace(ReaderSettings(), use_embedding=False)
