@@ -90,3 +90,20 @@ def test_api_keys_are_required_when_configured():
 def test_api_body_limit():
     with TestClient(create_app(Settings(max_body_bytes=100, load_model=False))) as c:
         _error(c.post("/v1/score", content=b"x" * 500, headers={"content-type": "application/json"}), 413, "body_too_large")
+
+
+def test_api_each_element_says_who_decided_it(client):
+    """`source` is the rule id where the rules' reading stands, `learned` where the learned reader decided, and
+    `none` for silence; a learned decision other than silence points at a sentence of the note."""
+    from service.engine.elements import ELEMENT_IDS
+
+    body = client.post("/v1/analyze", json={"text": RICH}).json()
+    for el in ELEMENT_IDS:
+        e = body["elements"][el]
+        if e["source"] == "learned":
+            assert e["rule"] == "learned" and e["value"] is None
+            assert e["state"] == "absent" or [RICH[v["start"]:v["end"]] for v in e["evidence"]] == [v["text"] for v in e["evidence"]]
+        elif e["state"] == "absent":
+            assert e["source"] == "none" and not e["evidence"]
+        else:
+            assert e["source"] == e["rule"] and e["evidence"]

@@ -302,3 +302,25 @@ def test_page_is_one_column_on_a_narrow_screen(page):
     editor = page.locator("#editor").bounding_box()
     results = page.locator("#results").bounding_box()
     assert results["x"] > editor["x"] + editor["width"] - 1  # side by side
+
+
+def test_page_says_when_the_learned_reader_decided(page, server):
+    """An element the learned reader decided is explained in a rep's words, with its confidence; no rule id or
+    internal source name reaches the rep."""
+    text = "決裁は部長で次回同席。予算は年300万円で確保済み。価格の話は最後に。"
+    answer = httpx.post(f"{server.url}/v1/analyze", json={"text": text}, timeout=30).json()
+    start = text.index("価格")
+    answer["elements"]["ng_topics"] = {
+        **answer["elements"]["ng_topics"], "state": "present", "confidence": 0.83, "rule": "learned", "source": "learned",
+        "value": None, "evidence": [{"start": start, "end": len(text), "text": text[start:], "start_utf16": start,
+                                     "end_utf16": len(text)}]}
+    page.route("**/v1/analyze", lambda route: route.fulfill(status=200, content_type="application/json",
+                                                            body=json.dumps(answer)))
+    page.locator("#note").fill(text)
+    wait_until(page, "() => document.querySelector('#checklist [data-el=ng_topics]').dataset.state === 'present'")
+    learned = page.locator("#detail-ng_topics").inner_text()
+    assert "学習モデルが文脈から判断しました（確信度 83%）" in learned and "learned" not in learned
+    assert highlighted(page, "ng_topics", start, len(text)) == text[start:]
+    by_rule = page.locator("#detail-budget").inner_text()
+    assert answer["elements"]["budget"]["source"] != "learned" and "学習モデル" not in by_rule
+    assert answer["elements"]["budget"]["rule"] not in by_rule

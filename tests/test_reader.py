@@ -11,7 +11,7 @@ from service.engine.artifact import IncompatibleModelError, ModelNotFoundError
 from service.engine.detect import detect
 from service.engine.elements import ELEMENT_IDS, STATES
 from service.engine.features import read_summary, summarize
-from service.engine.reader import Reader, ReaderModel, ReaderSettings, decide, load_reader
+from service.engine.reader import Reader, ReaderModel, ReaderSettings, decide, load_reader, rule_block
 
 from .conftest import ROOT
 
@@ -107,7 +107,7 @@ def _forcing_reader(element: str, state: str) -> Reader:
     model.vectorizer_ = __import__("sklearn.feature_extraction.text", fromlist=["x"]).TfidfVectorizer(
         analyzer="char", ngram_range=(1, 3), lowercase=False).fit(texts)
     model.n_text_features_ = len(model.vectorizer_.vocabulary_)
-    n = model.n_text_features_ + len(ELEMENT_IDS) * 4
+    n = model.n_text_features_ + len(rule_block({}))
     model.coef_ = np.zeros((n, len(ELEMENT_IDS) * len(STATES)))
     model.intercept_ = np.zeros(len(ELEMENT_IDS) * len(STATES))
     for i, el in enumerate(ELEMENT_IDS):  # follow the rules: the rule block's one-hot state decides

@@ -9,6 +9,8 @@
   evaluate-detector --gold FILE...       the context detectors (rules + learned reader) against annotated notes
                                          (--by-writer: each writer read by a reader trained without that writer)
   train-detector --data FILE...          train a learned reader version under models/reader/
+  agreement --first FILE... --second FILE...
+                                         inter-annotator agreement (F1 of present, Cohen's κ) on notes labelled twice
   export-outcomes --out FILE [--db URL]  the service's stored handoffs with outcomes, as training data
 """
 
@@ -68,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     td.add_argument("--no-embedding", action="store_true", help="without the note's static embedding")
     td.add_argument("--C", type=float, default=None, help="inverse regularisation of the classifiers")
     td.add_argument("--workers", type=int, default=2, help="parser processes (default 2)")
+
+    ag = sub.add_parser("agreement", help="inter-annotator agreement on notes labelled twice")
+    ag.add_argument("--first", nargs="+", required=True, help="annotated JSONL: the writers' own labels")
+    ag.add_argument("--second", nargs="+", required=True, help="JSONL {id, labels}: the blind second annotator's")
 
     ex = sub.add_parser("export-outcomes", help="stored handoffs with outcomes as training data (JSONL or CSV)")
     ex.add_argument("--db", help="database URL (default: $HANDOFF_DB_URL, else the service's var/handoffs.sqlite3)")
@@ -276,6 +282,29 @@ def _train_detector(args) -> int:
     return 0
 
 
+def _agreement(args) -> int:
+    from collections import defaultdict
+
+    from .agreement import agreement, format_agreement, load_labels
+    from .records import load_annotated
+
+    first = load_annotated(args.first)
+    second = load_labels(args.second)
+    missing = [i for i in second if i not in {r.id for r in first}]
+    if missing:
+        raise ValueError(f"{len(missing)} second labels have no first label, e.g. {missing[0]}")
+    print(format_agreement(agreement(first, second)))
+    by_writer = defaultdict(list)
+    for r in first:
+        if r.id in second:
+            by_writer[r.writer].append(r)
+    print("\n| writer | notes | macro F1 | mean κ |\n|---|---|---|---|")
+    for w, recs in sorted(by_writer.items()):
+        a = agreement(recs, second)
+        print(f"| {w} | {a.n_notes} | {a.macro_f1:.3f} | {a.mean_kappa:.3f} |")
+    return 0
+
+
 def _export_outcomes(args) -> int:
     from service.store import Store, StoreError, db_url_from_env, sqlite_file
 
@@ -302,6 +331,7 @@ def _export_outcomes(args) -> int:
 
 COMMANDS = {"train": _train, "evaluate": _evaluate, "compare": _compare, "promote": _promote, "list": _list,
             "evaluate-detector": _evaluate_detector, "train-detector": _train_detector,
+            "agreement": _agreement,
             "export-outcomes": _export_outcomes}
 
 

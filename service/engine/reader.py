@@ -36,6 +36,7 @@ READER_DIR = MODELS_DIR / "reader"
 N_EL, N_ST = len(ELEMENT_IDS), len(STATES)
 SOURCE_LEARNED = "learned"
 READER_SOURCES = ("reader.py",)  # with the detectors' sources: the code fingerprint of a reader artifact
+NEAR_MISS_BELOW = 0.6  # an absent reading this unsure had cue words the parse ruled out
 MIN_SENTENCE_CHARS = 4  # evidence shorter than this tells a rep nothing
 
 # element -> (state, confidence): the rules' reading, what the reader's rule block is built from
@@ -48,13 +49,16 @@ def reader_text(text: str) -> str:
 
 
 def rule_block(reading: RuleReading) -> np.ndarray:
-    """One-hot state of every element (12 × 3) and the confidence of each present one (12)."""
-    out = np.zeros(N_EL * N_ST + N_EL, dtype=np.float64)
+    """One-hot state of every element (12 × 3), the confidence of each present one (12), and whether an absent
+    one is a near miss (12): cue words were there but the parse ruled them out (detect.ABSENT_AFTER_REJECTS)."""
+    out = np.zeros(N_EL * N_ST + 2 * N_EL, dtype=np.float64)
     for i, el in enumerate(ELEMENT_IDS):
         state, conf = reading.get(el, (State.ABSENT.value, 0.0))
         out[i * N_ST + STATES.index(state)] = 1.0
         if state == State.PRESENT.value:
             out[N_EL * N_ST + i] = conf
+        elif state == State.ABSENT.value and conf < NEAR_MISS_BELOW:
+            out[N_EL * N_ST + N_EL + i] = 1.0
     return out
 
 
@@ -89,6 +93,7 @@ class ReaderModel:
         self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, s.ngram_max), min_df=s.min_df,
                                            sublinear_tf=True, lowercase=False, dtype=np.float64)
         self.vectorizer_.fit([reader_text(t) for t in texts])
+        self.vectorizer_.stop_words_ = None  # the n-grams min_df dropped: only bloat the pickle (sklearn's advice)
         x = self._design(texts, readings, embeddings)
         n_features = x.shape[1]
         self.coef_ = np.zeros((n_features, N_EL * N_ST))
