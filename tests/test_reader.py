@@ -101,23 +101,25 @@ def test_detect_with_reader_matches_the_training_summary(tiny_reader, parser, co
 
 
 def _forcing_reader(element: str, state: str) -> Reader:
-    """A reader whose only opinion is `element` = `state`, whatever the note says."""
+    """A reader that follows the rules except for `element`, which it reads as `state` whatever the note says."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n_cols = len(ELEMENT_IDS) * len(STATES)
     model = ReaderModel(ReaderSettings(use_embedding=False, use_rules=True, min_df=1))
-    texts = ["予算は年200万円で確保済み。", "配送ルートの組み直しに困っている。"]
-    model.vectorizer_ = __import__("sklearn.feature_extraction.text", fromlist=["x"]).TfidfVectorizer(
-        analyzer="char", ngram_range=(1, 3), lowercase=False).fit(texts)
+    model.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False).fit(
+        ["予算は年200万円で確保済み。", "配送ルートの組み直しに困っている。"])
     model.n_text_features_ = len(model.vectorizer_.vocabulary_)
-    n = model.n_text_features_ + len(rule_block({}))
-    model.coef_ = np.zeros((n, len(ELEMENT_IDS) * len(STATES)))
-    model.intercept_ = np.zeros(len(ELEMENT_IDS) * len(STATES))
-    for i, el in enumerate(ELEMENT_IDS):  # follow the rules: the rule block's one-hot state decides
-        for k in range(len(STATES)):
-            model.coef_[model.n_text_features_ + i * len(STATES) + k, i * len(STATES) + k] = 20.0
+    model.coef_ = np.zeros((model.n_text_features_, n_cols))  # the text model has no opinion …
+    model.intercept_ = np.zeros(n_cols)
     i = ELEMENT_IDS.index(element)
-    model.intercept_[i * len(STATES) + STATES.index(state)] = 50.0
-    vocab = model.vectorizer_.vocabulary_
-    for gram in ("予算", "確保"):  # the evidence direction: budget words push towards the forced state
-        model.coef_[vocab[gram], i * len(STATES) + STATES.index(state)] = 3.0
+    for gram in ("予算", "確保"):  # … except that budget words point to `state` for `element` (the evidence)
+        model.coef_[model.vectorizer_.vocabulary_[gram], i * len(STATES) + STATES.index(state)] = 3.0
+    rules = np.zeros((len(rule_block({})) + n_cols, n_cols))
+    for k in range(n_cols):  # the combiner follows the rules' one-hot state …
+        rules[k, k] = 20.0
+    icpt = np.zeros(n_cols)
+    icpt[i * len(STATES) + STATES.index(state)] = 50.0  # … but for `element`
+    model.combiner_ = (rules, icpt)
     return Reader(ROOT, {"version": "forced"}, model)
 
 
@@ -148,9 +150,9 @@ def test_by_writer_never_trains_on_the_writer_it_reads(corpus, monkeypatch):
     monkeypatch.setattr(tr, "fit", spy)
     small = corpus.take([i for i, r in enumerate(corpus.records) if i % 3 == 0])
     result = tr.by_writer(small, ReaderSettings(use_embedding=False), progress=False)
-    assert result["writers"] == ["p1", "p2", "p3", "p4"] and len(seen) == 8
+    assert result["writers"] == ["p1", "p2", "p3", "p4"] and len(seen) == 4
     for k, w in enumerate(result["writers"]):
-        assert seen[2 * k] == seen[2 * k + 1] == {"p1", "p2", "p3", "p4"} - {w}
+        assert seen[k] == {"p1", "p2", "p3", "p4"} - {w}
     assert all(p is not None for m in tr.MODES for p in result[m])
 
 
@@ -167,3 +169,23 @@ def test_train_detector_refuses_eval_dev(tmp_path):
 def test_reader_settings_are_recorded(tiny_reader):
     meta = load_reader(tiny_reader).meta
     assert ReaderSettings(**meta["settings"]) == replace(ReaderSettings(), use_embedding=False)
+
+
+def test_reader_combiner_learns_from_text_probabilities_of_unseen_writers(corpus, monkeypatch):
+    """Each inner text model that feeds the combiner is trained without one whole writer, then the final text
+    model on everyone."""
+    writer_of = {r.text: r.writer for r in corpus.records}
+    seen = []
+    real = ReaderModel._fit_text
+
+    def spy(self, texts, embeddings, y):
+        seen.append({writer_of[t] for t in texts})
+        return real(self, texts, embeddings, y)
+
+    monkeypatch.setattr(ReaderModel, "_fit_text", spy)
+    small = corpus.take([i for i in range(len(corpus.records)) if i % 4 == 0])
+    from training.reader import fit
+
+    fit(small, ReaderSettings(use_embedding=False, inner_folds=4))
+    everyone = {"p1", "p2", "p3", "p4"}
+    assert seen[0] == everyone and sorted(map(sorted, seen[1:])) == sorted(sorted(everyone - {w}) for w in everyone)

@@ -59,12 +59,11 @@ def load_corpus(paths: list[str], workers: int = 2, embedder=None, progress: boo
 
 def fit(corpus: Corpus, settings: ReaderSettings) -> ReaderModel:
     return ReaderModel(settings).fit(corpus.texts(), corpus.readings, corpus.embeddings,
-                                     [r.labels for r in corpus.records])
+                                     [r.labels for r in corpus.records], [r.writer for r in corpus.records])
 
 
 def predict_states(model: ReaderModel, corpus: Corpus) -> list[dict[str, str]]:
-    probs = model.proba(corpus.texts(), corpus.readings, corpus.embeddings)
-    return [{el: s for el, (s, _) in zip(ELEMENT_IDS, decide(p), strict=True)} for p in probs]
+    return [_states(p) for p in model.proba(corpus.texts(), corpus.readings, corpus.embeddings)]
 
 
 def predict_probs(model: ReaderModel, corpus: Corpus) -> np.ndarray:
@@ -98,13 +97,17 @@ def by_writer(corpus: Corpus, settings: ReaderSettings, progress: bool = True, j
 
 
 def _fold(corpus: Corpus, test: list[int], settings: ReaderSettings) -> tuple[list[dict[str, str]], np.ndarray]:
-    """Train learned-only and combined readers without the notes in `test`; read `test` with them."""
+    """Train a reader without the notes in `test`; read `test` with its text model alone and combined."""
     held = set(test)
     te = corpus.take(test)
     tr = corpus.take([i for i in range(len(corpus.records)) if i not in held])
-    learned = fit(tr, replace(settings, use_rules=False))
-    combined = fit(tr, replace(settings, use_rules=True))
-    return predict_states(learned, te), predict_probs(combined, te)
+    model = fit(tr, replace(settings, use_rules=True))
+    learned = model.text_proba(te.texts(), te.embeddings)
+    return [_states(p) for p in learned], predict_probs(model, te)
+
+
+def _states(probs: np.ndarray) -> dict[str, str]:
+    return {el: s for el, (s, _) in zip(ELEMENT_IDS, decide(probs), strict=True)}
 
 
 def _collect(results, folds, writers, out, probs, progress, start) -> int:
@@ -113,7 +116,7 @@ def _collect(results, folds, writers, out, probs, progress, start) -> int:
         probs[test] = p
         for i, pl, pc in zip(test, learned, p, strict=True):
             out["learned"][i] = pl
-            out["combined"][i] = {el: s for el, (s, _) in zip(ELEMENT_IDS, decide(pc), strict=True)}
+            out["combined"][i] = _states(pc)
         done += 1
         if progress:
             print(f"  writer {w}: {len(test)} notes ({done}/{len(writers)}), {time.monotonic() - start:.0f} s",

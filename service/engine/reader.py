@@ -1,13 +1,14 @@
 """The learned reader: a trained second reading of the note, beside the rules.
 
 The rules are precise and explainable but were written from a few writers' notes; a rep they never read
-phrases things they do not match. The reader is one multinomial logistic regression per element over
-three blocks of features of the whole note:
+phrases things they do not match. The reader has two stages:
 
-- character 1–3-grams of the NFKC-normalised, lower-cased text (robust to typos, IME errors, half-width
-  kana and romaji, where GiNZA's lemmas break);
-- the note's static embedding (ja_ginza's vectors, the same encoder the outcome model uses);
-- the rules' reading of every element (one-hot state, confidence): the reader learns when to trust them.
+- the text model, one multinomial logistic regression per element over the note's character 1–3-grams
+  (NFKC-normalised, lower-cased, digits as 0: robust to typos, IME errors, half-width kana and romaji, where
+  GiNZA's lemmas break) and its static embedding (ja_ginza's vectors, the encoder the outcome model uses);
+- the combiner, one small logistic regression per element over the rules' reading of every element
+  (one-hot state, confidence, near misses) and the text model's probabilities, trained on out-of-fold text
+  probabilities (inner folds grouped by writer), so that it learns how far to trust each on unseen writers.
 
 Its output per element is the probability of each state; the combined decision is their argmax. Where the
 reader agrees with the rules the rules' evidence, value and rule id stand; where it decides otherwise the
@@ -21,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,20 +65,23 @@ def rule_block(reading: RuleReading) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class ReaderSettings:
-    C: float = 4.0
+    C: float = 4.0  # the text model's inverse regularisation
     ngram_max: int = 3
     min_df: int = 2
-    use_rules: bool = True
+    use_rules: bool = True  # False: the text model alone (the "learned" column of the by-writer evaluation)
     use_embedding: bool = True
-    rule_scale: float = 1.0  # the rule block's weight against the (L2-normalised) n-gram block
-    embedding_scale: float = 1.0
+    combiner_C: float = 0.3
+    inner_folds: int = 4  # grouped by writer: the out-of-fold text probabilities the combiner learns from
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
 class ReaderModel:
-    """Per-element 3-state classifiers; fit on texts, rule readings, embeddings and gold labels."""
+    """Two stages. The text model: per-element 3-state logistic regressions over the note's character n-grams
+    and embedding. The combiner: per element, a small logistic regression over the rules' reading (rule_block)
+    and the text model's probabilities of all elements, trained on *out-of-fold* text probabilities (folds
+    grouped by writer), so it learns how far to trust each reader on notes the text model has not seen."""
 
     def __init__(self, settings: ReaderSettings | None = None, random_state: int = 0):
         self.settings = settings or ReaderSettings()
@@ -85,60 +89,74 @@ class ReaderModel:
 
     # training ------------------------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], readings: Sequence[RuleReading], embeddings: np.ndarray | None,
-            labels: Sequence[Mapping[str, str]]) -> ReaderModel:
+            labels: Sequence[Mapping[str, str]], groups: Sequence[str] | None = None) -> ReaderModel:
+        """`groups` (the writer of each note) keeps a writer's notes in one inner fold."""
+        y = np.array([[STATES.index(lab[el]) for el in ELEMENT_IDS] for lab in labels])
+        self._fit_text(texts, embeddings, y)
+        self.combiner_ = None
+        if self.settings.use_rules:
+            oof = self._out_of_fold(texts, embeddings, y, groups)
+            self.combiner_ = _fit_softmax(self._stack(readings, oof), y, self.settings.combiner_C, self.random_state)
+        return self
+
+    def _fit_text(self, texts: Sequence[str], embeddings: np.ndarray | None, y: np.ndarray) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
 
         s = self.settings
         self.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, s.ngram_max), min_df=s.min_df,
                                            sublinear_tf=True, lowercase=False, dtype=np.float64)
         self.vectorizer_.fit([reader_text(t) for t in texts])
         self.vectorizer_.stop_words_ = None  # the n-grams min_df dropped: only bloat the pickle (sklearn's advice)
-        x = self._design(texts, readings, embeddings)
-        n_features = x.shape[1]
-        self.coef_ = np.zeros((n_features, N_EL * N_ST))
-        self.intercept_ = np.full(N_EL * N_ST, -30.0)  # a state never seen in training is never predicted
-        for i, el in enumerate(ELEMENT_IDS):
-            y = np.array([STATES.index(lab[el]) for lab in labels])
-            seen = np.unique(y)
-            cols = [i * N_ST + k for k in seen]
-            if len(seen) == 1:
-                self.intercept_[cols] = 0.0
-                continue
-            # newton-cg: the same optimum as lbfgs on these sparse blocks, three times faster
-            clf = LogisticRegression(C=s.C, solver="newton-cg", max_iter=3000, random_state=self.random_state)
-            clf.fit(x, y)
-            coef = clf.coef_ if len(seen) > 2 else np.vstack([-clf.coef_[0] / 2, clf.coef_[0] / 2])
-            icpt = clf.intercept_ if len(seen) > 2 else np.array([-clf.intercept_[0] / 2, clf.intercept_[0] / 2])
-            self.coef_[:, cols] = coef.T
-            self.intercept_[cols] = icpt
         self.n_text_features_ = len(self.vectorizer_.vocabulary_)
-        return self
+        self.coef_, self.intercept_ = _fit_softmax(self._design(texts, embeddings), y, s.C, self.random_state)
+
+    def _out_of_fold(self, texts: Sequence[str], embeddings: np.ndarray | None, y: np.ndarray,
+                     groups: Sequence[str] | None) -> np.ndarray:
+        from sklearn.model_selection import GroupKFold, KFold
+
+        k = self.settings.inner_folds
+        if groups is not None and len(set(groups)) >= k:
+            splits = GroupKFold(n_splits=k).split(texts, groups=list(groups))
+        else:  # too few writers to hold one out: plain folds (a tiny data set; said in meta.json)
+            splits = KFold(n_splits=min(k, len(texts)), shuffle=True, random_state=self.random_state).split(texts)
+        oof = np.zeros((len(texts), N_EL, N_ST))
+        for train, test in splits:
+            inner = ReaderModel(replace(self.settings, use_rules=False), self.random_state)
+            inner._fit_text([texts[i] for i in train], None if embeddings is None else embeddings[train], y[train])
+            oof[test] = inner.text_proba([texts[i] for i in test], None if embeddings is None else embeddings[test])
+        return oof
 
     # reading -------------------------------------------------------------------------------------------
-    def _design(self, texts: Sequence[str], readings: Sequence[RuleReading] | None, embeddings: np.ndarray | None):
+    def _design(self, texts: Sequence[str], embeddings: np.ndarray | None):
         from scipy import sparse
 
-        s = self.settings
         blocks = [self.vectorizer_.transform([reader_text(t) for t in texts])]
-        if s.use_embedding:
+        if self.settings.use_embedding:
             if embeddings is None:
                 raise ValueError("this reader reads the note's embedding: pass embeddings")
-            blocks.append(sparse.csr_matrix(np.asarray(embeddings, dtype=np.float64) * s.embedding_scale))
-        if s.use_rules:
-            if readings is None:
-                raise ValueError("this reader reads the rules' findings: pass readings")
-            blocks.append(sparse.csr_matrix(np.vstack([rule_block(r) for r in readings]) * s.rule_scale))
+            blocks.append(sparse.csr_matrix(np.asarray(embeddings, dtype=np.float64)))
         return sparse.hstack(blocks, format="csr")
+
+    @staticmethod
+    def _stack(readings: Sequence[RuleReading] | None, text_probs: np.ndarray) -> np.ndarray:
+        if readings is None:
+            raise ValueError("this reader reads the rules' findings: pass readings")
+        rules = np.vstack([rule_block(r) for r in readings])
+        return np.hstack([rules, text_probs.reshape(len(text_probs), -1)])
+
+    def text_proba(self, texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
+        """The text model's P(state) of every element: shape (notes, 12, 3)."""
+        return _softmax(np.asarray(self._design(texts, embeddings) @ self.coef_) + self.intercept_, len(texts))
 
     def proba(self, texts: Sequence[str], readings: Sequence[RuleReading] | None,
               embeddings: np.ndarray | None) -> np.ndarray:
-        """P(state) of every element: shape (notes, 12, 3), states in STATES order."""
-        z = np.asarray(self._design(texts, readings, embeddings) @ self.coef_) + self.intercept_
-        z = z.reshape(len(texts), N_EL, N_ST)
-        z -= z.max(axis=2, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=2, keepdims=True)
+        """P(state) of every element: shape (notes, 12, 3), states in STATES order; the combined reading when
+        the reader was trained with the rules, else the text model's."""
+        text = self.text_proba(texts, embeddings)
+        if self.combiner_ is None:
+            return text
+        coef, icpt = self.combiner_
+        return _softmax(self._stack(readings, text) @ coef + icpt, len(texts))
 
     def evidence(self, text: str, element: str, state: str) -> tuple[int, int] | None:
         """The sentence whose n-grams push hardest from `absent` towards `state` for `element`."""
@@ -219,6 +237,34 @@ def load_reader(path: str | Path, encoder_fingerprint: str | None = None) -> Rea
 
 def current_reader(readers_dir: Path = READER_DIR, encoder_fingerprint: str | None = None) -> Reader:
     return load_reader(readers_dir / current_version(readers_dir), encoder_fingerprint)
+
+
+def _fit_softmax(x, y: np.ndarray, C: float, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    """One multinomial logistic regression per element (column of y), packed as (features, 12 × 3) weights."""
+    from sklearn.linear_model import LogisticRegression
+
+    coef = np.zeros((x.shape[1], N_EL * N_ST))
+    intercept = np.full(N_EL * N_ST, -30.0)  # a state never seen in training is never predicted
+    for i in range(N_EL):
+        seen = np.unique(y[:, i])
+        cols = [i * N_ST + k for k in seen]
+        if len(seen) == 1:
+            intercept[cols] = 0.0
+            continue
+        # newton-cg: the same optimum as lbfgs on these sparse blocks, three times faster
+        clf = LogisticRegression(C=C, solver="newton-cg", max_iter=3000, random_state=random_state).fit(x, y[:, i])
+        w = clf.coef_ if len(seen) > 2 else np.vstack([-clf.coef_[0] / 2, clf.coef_[0] / 2])
+        b = clf.intercept_ if len(seen) > 2 else np.array([-clf.intercept_[0] / 2, clf.intercept_[0] / 2])
+        coef[:, cols] = w.T
+        intercept[cols] = b
+    return coef, intercept
+
+
+def _softmax(z: np.ndarray, n: int) -> np.ndarray:
+    z = z.reshape(n, N_EL, N_ST)
+    z = z - z.max(axis=2, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=2, keepdims=True)
 
 
 def decide(probs: np.ndarray) -> list[tuple[str, float]]:
