@@ -18,7 +18,15 @@ from pathlib import Path
 import numpy as np
 
 from service.engine.elements import ELEMENT_IDS, STATES
-from service.engine.reader import FORMAT, READER_DIR, ReaderModel, ReaderSettings, RuleReading, code_fingerprint, decide
+from service.engine.reader import (
+    FORMAT,
+    READER_DIR,
+    ReaderModel,
+    ReaderSettings,
+    RuleReading,
+    code_fingerprint,
+    decide,
+)
 
 from .featurize import detect_summaries
 from .records import Annotated, load_annotated

@@ -28,7 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from .artifact import MODELS_DIR, IncompatibleModelError, ModelNotFoundError, current_version, detector_fingerprint
+from .artifact import (
+    MODELS_DIR,
+    IncompatibleModelError,
+    ModelNotFoundError,
+    current_version,
+    detector_fingerprint,
+)
 from .elements import ELEMENT_IDS, STATES, State
 from .text import normalize, split_sentences
 
