@@ -100,6 +100,7 @@ def main() -> None:
         "ratio_cold_to_naive": round(med["cold"] / med["naive"], 3),
         "ratio_cold_detect_to_naive": round(med["cold_detect"] / med["naive"], 3),
         "ratio_edit_to_cold": round(med["edit"] / med["cold"], 3),
+        "model": scorer.version, "reader": None if scorer.reader is None else scorer.reader.version,
         "bar": {"edit_median_ms_le_25": med["edit"] <= EDIT_BAR_MS, "cold_le_0.6_naive": med["cold"] <= COLD_BAR_RATIO * med["naive"]},
         "machine": f"{platform.machine()} {platform.python_version()} cpus={os.cpu_count()}",
         "load_average": [round(x, 2) for x in (*load_before, *os.getloadavg())],  # before, after: 1/5/15 min

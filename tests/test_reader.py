@@ -43,6 +43,9 @@ def test_reader_artifact_round_trip_and_meta(tiny_reader, corpus):
     assert meta["elements"] == list(ELEMENT_IDS) and meta["states"] == list(STATES)
     assert meta["data"]["rows"] == len(corpus.records) and set(meta["data"]["writers"]) == {"p1", "p2", "p3", "p4"}
     assert len(meta["data"]["sha256"]) == 16 and meta["code_fingerprint"] and meta["settings"]["use_embedding"] is False
+    oof = meta["metrics"]["text_model_out_of_fold"]
+    assert oof["folds"] == "4 grouped by writer" and 0.3 < oof["macro_f1_present"] < 1
+    assert not hasattr(reader.model, "oof_text_proba_")  # no training data in the artifact
     probs = reader.model.proba(corpus.texts()[:5], corpus.readings[:5], None)
     assert probs.shape == (5, len(ELEMENT_IDS), len(STATES))
     np.testing.assert_allclose(probs.sum(axis=2), 1.0)

@@ -154,6 +154,18 @@ def train_reader(paths: list[str], settings: ReaderSettings | None = None, reade
     started = time.monotonic()
     corpus = load_corpus(paths, workers, embedder if settings.use_embedding else None)
     model = fit(corpus, settings)
+    oof = getattr(model, "oof_text_proba_", None)
+    if oof is not None:
+        del model.oof_text_proba_
+        from .detector_eval import score
+
+        report = score(corpus.records, [_states(p) for p in oof])
+        grouped = len({r.writer for r in corpus.records}) >= settings.inner_folds
+        metrics = {**(metrics or {}), "text_model_out_of_fold": {
+            "folds": f"{settings.inner_folds} {'grouped by writer' if grouped else 'by note (too few writers)'}",
+            "macro_f1_present": round(report.macro_f1, 4), "accuracy_3state": round(report.accuracy_3state, 4),
+            "per_element": {el: {"precision": round(e.precision, 4), "recall": round(e.recall, 4), "f1": round(e.f1, 4)}
+                            for el, e in report.per_element.items()}}}
     dhash = data_hash(paths)
     version = version or f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{dhash[:6]}"
     out = readers_dir / version

@@ -102,6 +102,7 @@ class ReaderModel:
         self.combiner_ = None
         if self.settings.use_rules:
             oof = self._out_of_fold(texts, embeddings, y, groups)
+            self.oof_text_proba_ = oof  # for the trainer's metrics; train_reader drops it before saving
             self.combiner_ = _fit_softmax(self._stack(readings, oof), y, self.settings.combiner_C, self.random_state)
         return self
 
