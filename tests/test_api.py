@@ -1,5 +1,6 @@
 """The HTTP API through TestClient (lifespan runs, so the committed model is loaded)."""
 
+import json
 import re
 
 import pytest
@@ -67,6 +68,10 @@ def test_api_catalogue_model_card_and_health(client):
     assert [e["id"] for e in cat][:4] == ["interest", "urgency", "emotion", "decision_maker"] and cat[0]["question_ja"]
     card = client.get("/v1/model").json()
     assert card["version"] and "ours" in card["metrics"]
+    from service.engine.artifact import MODELS_DIR, current_version
+
+    meta = json.loads((MODELS_DIR / current_version(MODELS_DIR) / "meta.json").read_text(encoding="utf-8"))
+    assert (card["reader"] or {}).get("version") == meta.get("reader", {}).get("version")  # the reader it was trained with
     assert client.get("/healthz").json()["status"] == "ok"
     assert client.get("/readyz").json()["model_version"] == card["version"]
     _error(client.get("/v1/nope"), 404, "not_found")

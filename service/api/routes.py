@@ -125,8 +125,11 @@ def elements() -> list[ElementInfo]:
 @router.get("/model", response_model=ModelCard, responses=_errors(503), summary="The current model's card")
 def model(scorer: ScorerDep) -> ModelCard:
     meta = scorer.artifact.meta
+    reader = scorer.reader
     return ModelCard(version=meta["version"], trained_at=meta["trained_at"], metrics=meta["metrics"],
-                     encoder=meta["encoder"], data=meta["data"])
+                     encoder=meta["encoder"], data=meta["data"],
+                     reader=None if reader is None else {"version": reader.version, "rows": reader.meta["data"]["rows"],
+                                                         "writers": len(reader.meta["data"]["writers"])})
 
 
 @router.post("/admin/reload", response_model=ReloadResponse, responses=_errors(403, 503),
