@@ -32,8 +32,9 @@ def copy_models(dest: Path, versions: list[str]) -> Path:
         meta = json.loads(meta_path.read_text())
         meta["version"] = version
         meta_path.write_text(json.dumps(meta))
-    if (ROOT / "models/encoder").exists():
-        shutil.copytree(ROOT / "models/encoder", dest / "encoder")
+    for extra in ("encoder", "reader"):  # the built encoder; the learned reader the model was trained with
+        if (ROOT / "models" / extra).exists():
+            shutil.copytree(ROOT / "models" / extra, dest / extra)
     (dest / "registry.json").write_text(json.dumps({"current": versions[0]}))
     return dest
 

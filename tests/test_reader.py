@@ -192,3 +192,15 @@ def test_reader_combiner_learns_from_text_probabilities_of_unseen_writers(corpus
     fit(small, ReaderSettings(use_embedding=False, inner_folds=4))
     everyone = {"p1", "p2", "p3", "p4"}
     assert seen[0] == everyone and sorted(map(sorted, seen[1:])) == sorted(sorted(everyone - {w}) for w in everyone)
+
+
+def test_detect_a_note_too_short_for_the_reader_keeps_the_rules_reading(parser):
+    """「予算は未定。」 is the schema's own unknown; under MIN_NOTE_CHARS the reader does not overrule the rules."""
+    from service.engine.reader import MIN_NOTE_CHARS
+
+    short = "予算は未定。"
+    assert len(short) < MIN_NOTE_CHARS <= len(TWO_SENTENCES)
+    forced = _forcing_reader("budget", "present")
+    assert detect(short, parser, forced).states() == detect(short, parser).states()
+    assert detect(short, parser, forced).detections["budget"].state.value == "unknown"
+    assert detect(TWO_SENTENCES, parser, _forcing_reader("ng_topics", "present")).detections["ng_topics"].source == "learned"

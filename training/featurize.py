@@ -51,12 +51,12 @@ def detect_summaries(texts: Sequence[str], workers: int = 2, progress: bool = Tr
 def reader_summaries(texts: Sequence[str], summaries: Sequence[Summary], reader, embedder) -> list[Summary]:
     """The rules' summaries after the learned reader's decisions, as detect(text, reader=…) would give them."""
     from service.engine.elements import ELEMENT_IDS
-    from service.engine.reader import decide
+    from service.engine.reader import decide, reads
 
     readings = [{el: (s[el][0], float(s[el][1])) for el in ELEMENT_IDS} for s in summaries]
     embeddings = embedder.encode(list(texts)) if reader.uses_embedding else None
     probs = reader.model.proba(list(texts), readings, embeddings)
-    return [read_summary(s, decide(p)) for s, p in zip(summaries, probs, strict=True)]
+    return [read_summary(s, decide(p)) if reads(t) else s for t, s, p in zip(texts, summaries, probs, strict=True)]
 
 
 def build_features(texts: Sequence[str], summaries: Sequence[Summary], fields: Sequence[Fields], embedder) -> list[dict[str, float]]:

@@ -26,6 +26,7 @@ from service.engine.reader import (
     RuleReading,
     code_fingerprint,
     decide,
+    reads,
 )
 
 from .featurize import detect_summaries
@@ -100,6 +101,10 @@ def by_writer(corpus: Corpus, settings: ReaderSettings, progress: bool = True, j
         done = _collect((_fold(corpus, test, settings) for test in folds), folds, writers, out, probs, progress, start)
     for i in range(len(corpus.records)):
         out["rules"][i] = {el: corpus.readings[i][el][0] for el in ELEMENT_IDS}
+        if not reads(corpus.records[i].text):  # what detect() serves: the rules' reading stands
+            out["combined"][i] = out["rules"][i]
+            probs[i] = [[c if s == st else (1 - c) / 2 for s in STATES]  # with the rules' own confidence
+                        for st, c in (corpus.readings[i][el] for el in ELEMENT_IDS)]
     assert done == len(folds)
     return {**out, "probs": probs, "writers": writers}
 
@@ -124,7 +129,7 @@ def _collect(results, folds, writers, out, probs, progress, start) -> int:
         probs[test] = p
         for i, pl, pc in zip(test, learned, p, strict=True):
             out["learned"][i] = pl
-            out["combined"][i] = _states(pc)
+            out["combined"][i] = _states(pc)  # notes too short for the reader: replaced by the rules below
         done += 1
         if progress:
             print(f"  writer {w}: {len(test)} notes ({done}/{len(writers)}), {time.monotonic() - start:.0f} s",

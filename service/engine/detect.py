@@ -13,7 +13,7 @@ from .detectors.special import open_schedule_sentences
 from .detectors.values import read_value
 from .elements import ELEMENT_IDS, State
 from .nlp import Parser, default_parser
-from .reader import SOURCE_LEARNED, Reader, decide
+from .reader import SOURCE_LEARNED, Reader, decide, reads
 from .text import utf16_offset, validate
 
 ABSENT_CONFIDENCE = 0.7  # nothing matched at all
@@ -64,7 +64,7 @@ def detect(text: str, parser: Parser | None = None, reader: Reader | None = None
     note = Note(text, parser.parse(text) if text.strip() else [])
     findings = find_all(note) if note.sentences else []
     detections = {el: _decide(el, [f for f in findings if f.element == el], note) for el in ELEMENT_IDS}
-    if reader is not None and note.sentences:
+    if reader is not None and note.sentences and reads(text):
         detections = _read_with(reader, text, detections, embedding)
     return NoteDetections(text, detections, (time.perf_counter() - t0) * 1000, tuple(findings))
 

@@ -44,7 +44,11 @@ N_EL, N_ST = len(ELEMENT_IDS), len(STATES)
 SOURCE_LEARNED = "learned"
 READER_SOURCES = ("reader.py",)  # with the detectors' sources: the code fingerprint of a reader artifact
 NEAR_MISS_BELOW = 0.6  # an absent reading this unsure had cue words the parse ruled out
-MIN_SENTENCE_CHARS = 4  # evidence shorter than this tells a rep nothing
+MIN_SENTENCE_CHARS = 4
+# Below this many characters the rules' reading stands: on the by-writer predictions, notes under 30
+# characters were read better by the rules alone (3-state accuracy 0.964 vs 0.953 combined, 48 notes), notes
+# of 30–50 better combined (0.942 vs 0.931); a one-sentence note's n-gram profile is unlike any note trained on.
+MIN_NOTE_CHARS = 30  # evidence shorter than this tells a rep nothing
 
 # element -> (state, confidence): the rules' reading, what the reader's rule block is built from
 RuleReading = Mapping[str, tuple[str, float]]
@@ -272,6 +276,11 @@ def _softmax(z: np.ndarray, n: int) -> np.ndarray:
     z = z - z.max(axis=2, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=2, keepdims=True)
+
+
+def reads(text: str) -> bool:
+    """Whether the reader decides for this note, or the rules' reading stands (too short: MIN_NOTE_CHARS)."""
+    return len(text.strip()) >= MIN_NOTE_CHARS
 
 
 def decide(probs: np.ndarray) -> list[tuple[str, float]]:
