@@ -211,16 +211,12 @@ def _evaluate_detector(args) -> int:
 
 def _reader_arg(args):
     """The --reader option: (Reader or None, Embedder or None)."""
-    from service.engine.artifact import current_version
     from service.engine.embedder import Embedder
-    from service.engine.reader import READER_DIR, load_reader
+    from service.engine.reader import find_reader
 
-    readers = _models_dir(args) / READER_DIR.name
-    if args.reader == "none" or (args.reader == "current" and not (readers / "registry.json").exists()):
-        return None, None
-    name = current_version(readers) if args.reader == "current" else args.reader
     embedder = Embedder()
-    return load_reader(readers / name, embedder.fingerprint), embedder
+    reader = find_reader(_models_dir(args), args.reader, embedder.fingerprint)
+    return reader, None if reader is None else embedder
 
 
 def _evaluate_by_writer(args) -> int:

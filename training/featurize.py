@@ -48,12 +48,18 @@ def detect_summaries(texts: Sequence[str], workers: int = 2, progress: bool = Tr
     return [found.get(k) or results[i] for i, k in enumerate(keys)]
 
 
+def rule_readings(summaries: Sequence[Summary]) -> list[dict[str, tuple[str, float]]]:
+    """Each element's (state, confidence) from the rules' summaries: the reader's view of the rules."""
+    from service.engine.elements import ELEMENT_IDS
+
+    return [{el: (s[el][0], float(s[el][1])) for el in ELEMENT_IDS} for s in summaries]
+
+
 def reader_summaries(texts: Sequence[str], summaries: Sequence[Summary], reader, embedder) -> list[Summary]:
     """The rules' summaries after the learned reader's decisions, as detect(text, reader=…) would give them."""
-    from service.engine.elements import ELEMENT_IDS
     from service.engine.reader import decide, reads
 
-    readings = [{el: (s[el][0], float(s[el][1])) for el in ELEMENT_IDS} for s in summaries]
+    readings = rule_readings(summaries)
     embeddings = embedder.encode(list(texts)) if reader.uses_embedding else None
     probs = reader.model.proba(list(texts), readings, embeddings)
     return [read_summary(s, decide(p)) if reads(t) else s for t, s, p in zip(texts, summaries, probs, strict=True)]

@@ -29,7 +29,7 @@ from service.engine.reader import (
     reads,
 )
 
-from .featurize import detect_summaries
+from .featurize import detect_summaries, rule_readings
 from .records import Annotated, load_annotated
 
 MODES = ("rules", "learned", "combined")
@@ -61,7 +61,7 @@ def load_corpus(paths: list[str], workers: int = 2, embedder=None, progress: boo
     records = load_annotated(paths)
     texts = [r.text for r in records]
     summaries = detect_summaries(texts, workers=workers, progress=progress)
-    readings = [{el: (s[el][0], float(s[el][1])) for el in ELEMENT_IDS} for s in summaries]
+    readings = rule_readings(summaries)
     embeddings = embedder.encode(texts) if embedder is not None else None
     return Corpus(records, readings, embeddings)
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from service.engine.artifact import FORMAT, MODELS_DIR, detector_fingerprint, feature_names_of
 from service.engine.embedder import Embedder
+from service.engine.reader import find_reader
 
 from .featurize import build_features, detect_summaries, reader_summaries
 from .handoffs import Handoff, load_handoffs
@@ -60,7 +61,7 @@ def train(paths: list[str], config: ModelConfig, columns: dict | None = None, mo
     embedder = embedder or Embedder()
     log("detecting context (GiNZA)…")
     summaries = detect_summaries([r.text for r in rows], workers=workers)
-    loaded_reader = _reader(models_dir, reader, embedder)
+    loaded_reader = find_reader(models_dir, reader, embedder.fingerprint)
     if loaded_reader is not None:
         log(f"reading with the learned reader {loaded_reader.version}…")
         summaries = reader_summaries([r.text for r in rows], summaries, loaded_reader, embedder)
@@ -107,19 +108,6 @@ def train(paths: list[str], config: ModelConfig, columns: dict | None = None, mo
                                                                      if "ceiling" in metrics else {}))
     log(f"saved {out} in {meta['train_seconds']} s")
     return out
-
-
-def _reader(models_dir: Path, name: str | None, embedder: Embedder):
-    from service.engine.reader import READER_DIR, load_reader
-
-    readers = models_dir / READER_DIR.name
-    if name is None or (name == "current" and not (readers / "registry.json").exists()):
-        return None
-    if name == "current":
-        from service.engine.artifact import current_version
-
-        name = current_version(readers)
-    return load_reader(readers / name, embedder.fingerprint)
 
 
 def _version_name(paths: list[str]) -> str:

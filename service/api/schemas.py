@@ -195,7 +195,7 @@ class OutcomeResponse(BaseModel):
 
 class ReloadResponse(BaseModel):
     model_config = ConfigDict(protected_namespaces=(), json_schema_extra={"examples": [
-        {"model_version": "20261206-160253-fd8f84", "previous_version": "20261206-160253-fd8f84", "policy_source": "policy.toml"}]})
+        {"model_version": "20261206-160253-fd8f84", "previous_version": "20261122-154017-fd8f84", "policy_source": "policy.toml"}]})
     model_version: str
     previous_version: str | None
     policy_source: str

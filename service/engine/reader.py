@@ -44,11 +44,11 @@ N_EL, N_ST = len(ELEMENT_IDS), len(STATES)
 SOURCE_LEARNED = "learned"
 READER_SOURCES = ("reader.py",)  # with the detectors' sources: the code fingerprint of a reader artifact
 NEAR_MISS_BELOW = 0.6  # an absent reading this unsure had cue words the parse ruled out
-MIN_SENTENCE_CHARS = 4
+MIN_SENTENCE_CHARS = 4  # evidence shorter than this tells a rep nothing
 # Below this many characters the rules' reading stands: on the by-writer predictions, notes under 30
 # characters were read better by the rules alone (3-state accuracy 0.964 vs 0.953 combined, 48 notes), notes
 # of 30–50 better combined (0.942 vs 0.931); a one-sentence note's n-gram profile is unlike any note trained on.
-MIN_NOTE_CHARS = 30  # evidence shorter than this tells a rep nothing
+MIN_NOTE_CHARS = 30
 
 # element -> (state, confidence): the rules' reading, what the reader's rule block is built from
 RuleReading = Mapping[str, tuple[str, float]]
@@ -246,8 +246,13 @@ def load_reader(path: str | Path, encoder_fingerprint: str | None = None) -> Rea
     return Reader(path, meta, model)
 
 
-def current_reader(readers_dir: Path = READER_DIR, encoder_fingerprint: str | None = None) -> Reader:
-    return load_reader(readers_dir / current_version(readers_dir), encoder_fingerprint)
+def find_reader(models_dir: Path, name: str | None, encoder_fingerprint: str | None = None) -> Reader | None:
+    """The reader `name` under models_dir/reader/: a version, "current" (the registry's; None when there is no
+    registry yet), or None / "none" for the rules alone."""
+    readers = models_dir / READER_DIR.name
+    if name in (None, "none") or (name == "current" and not (readers / "registry.json").exists()):
+        return None
+    return load_reader(readers / (current_version(readers) if name == "current" else name), encoder_fingerprint)
 
 
 def _fit_softmax(x, y: np.ndarray, C: float, random_state: int) -> tuple[np.ndarray, np.ndarray]:
