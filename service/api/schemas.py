@@ -214,7 +214,7 @@ class ElementInfo(BaseModel):
 
 class ModelCard(BaseModel):
     model_config = ConfigDict(protected_namespaces=(), json_schema_extra={"examples": [
-        {"version": "20261206-160253-fd8f84", "trained_at": "2026-12-06T16:02:53+00:00",
+        {"version": "20261206-160253-fd8f84", "trained_at": "2026-12-06T16:24:41+00:00",
          "metrics": {"ours": {"roc_auc": 0.8425, "pr_auc": 0.5823, "brier": 0.1015}},
          "encoder": {"id": "models/encoder", "fingerprint": "d76a4b51c9bb572c"}, "data": {"n": 6000, "sha256": "…"},
          "reader": {"version": "20261206-155643-7b9ac5", "rows": 2520, "writers": 20}}]})
