@@ -11,7 +11,7 @@ from service.engine.artifact import IncompatibleModelError, ModelNotFoundError
 from service.engine.detect import detect
 from service.engine.elements import ELEMENT_IDS, STATES
 from service.engine.features import read_summary, summarize
-from service.engine.reader import Reader, ReaderModel, ReaderSettings, decide, load_reader, rule_block
+from service.engine.reader import Reader, ReaderModel, ReaderSettings, decide, kana_reading, load_reader, rule_block
 
 from .conftest import ROOT
 
@@ -108,10 +108,11 @@ def _forcing_reader(element: str, state: str) -> Reader:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     n_cols = len(ELEMENT_IDS) * len(STATES)
-    model = ReaderModel(ReaderSettings(use_embedding=False, use_rules=True, min_df=1))
+    model = ReaderModel(ReaderSettings(use_embedding=False, use_reading=False, use_rules=True, min_df=1))
     model.vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False).fit(
         ["予算は年200万円で確保済み。", "配送ルートの組み直しに困っている。"])
     model.n_text_features_ = len(model.vectorizer_.vocabulary_)
+    model.reading_vectorizer_ = None
     model.coef_ = np.zeros((model.n_text_features_, n_cols))  # the text model has no opinion …
     model.intercept_ = np.zeros(n_cols)
     i = ELEMENT_IDS.index(element)
@@ -204,3 +205,15 @@ def test_detect_a_note_too_short_for_the_reader_keeps_the_rules_reading(parser):
     assert detect(short, parser, forced).states() == detect(short, parser).states()
     assert detect(short, parser, forced).detections["budget"].state.value == "unknown"
     assert detect(TWO_SENTENCES, parser, _forcing_reader("ng_topics", "present")).detections["ng_topics"].source == "learned"
+
+
+def test_kana_reading_joins_half_width_kana_ime_errors_and_kanji():
+    for spelling in ("決裁者は部長", "決済者は部長", "ｹｯｻｲｼｬﾊ ﾌﾞﾁｮｳ", "ケッサイシャは部長"):
+        assert "ケッサイシャ" in kana_reading(spelling), spelling
+    assert "ヨサン" in kana_reading("ﾖｻﾝ ﾐｶｸﾃｲ") and "ヨサン" in kana_reading("予算未確定")
+
+
+def test_kana_reading_of_long_runs_and_odd_characters():
+    long_line = "予算は来期。" * 1500  # 9,000 characters without a line break: read in chunks, nothing lost
+    assert kana_reading(long_line).count("ヨサン") == 1500
+    assert "ヨサン" in kana_reading("\ud800予算\x00\u200b")  # a lone surrogate or control character is a space

@@ -60,7 +60,6 @@ def read_meta(path: Path) -> dict[str, Any]:
 
 def load_artifact(path: str | Path, encoder_fingerprint: str | None) -> Artifact:
     """Load and check an artifact; `encoder_fingerprint` is the running encoder's (None skips that check)."""
-    import joblib
     import sklearn
 
     path = Path(path)
@@ -79,10 +78,22 @@ def load_artifact(path: str | Path, encoder_fingerprint: str | None) -> Artifact
         raise IncompatibleModelError(f"model {path.name} cannot be used: " + "; ".join(problems))
     if not (path / "model.joblib").exists():
         raise ModelNotFoundError(f"no model.joblib in {path}")
-    estimator = joblib.load(path / "model.joblib")
+    estimator = unpickle(path / "model.joblib", f"model {path.name}")
     if list(meta.get("feature_names", [])) != list(feature_names_of(estimator)):
         raise IncompatibleModelError(f"model {path.name}: meta.json feature names do not match the estimator")
     return Artifact(path, meta, estimator)
+
+
+def unpickle(file: Path, what: str) -> Any:
+    """joblib.load, with a truncated, empty or foreign file reported as what it is (EOFError says nothing)."""
+    import joblib
+
+    try:
+        return joblib.load(file)
+    except Exception as exc:  # noqa: BLE001 - unpickling can raise almost anything on a damaged file
+        size = file.stat().st_size
+        reason = "the file is empty" if size == 0 else f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise IncompatibleModelError(f"{what}: {file.name} ({size} bytes) cannot be read: {reason}") from exc
 
 
 def feature_names_of(estimator: Any) -> list[str]:

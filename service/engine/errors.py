@@ -11,3 +11,9 @@ class InvalidNoteError(EngineError, ValueError):
 
 class NoteTooLongError(InvalidNoteError):
     code = "note_too_long"
+
+
+class WorkAbandoned(EngineError):
+    """The request's work budget ran out or its client left: the parse stopped between sentences."""
+
+    code = "work_abandoned"

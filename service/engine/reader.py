@@ -5,7 +5,9 @@ phrases things they do not match. The reader has two stages:
 
 - the text model, one multinomial logistic regression per element over the note's character 1–3-grams
   (NFKC-normalised, lower-cased, digits as 0: robust to typos, IME errors, half-width kana and romaji, where
-  GiNZA's lemmas break) and its static embedding (ja_ginza's vectors, the encoder the outcome model uses);
+  GiNZA's lemmas break), the character 2–4-grams of its reading in katakana (Sudachi's reading of each word:
+  決裁者, 決済者 and ｹｯｻｲｼｬ all read ケッサイシャ, so a note in half-width kana or with IME errors shares
+  features with one in kanji) and its static embedding (ja_ginza's vectors, the encoder the outcome model uses);
 - the combiner, one small logistic regression per element over the rules' reading of every element
   (one-hot state, confidence, near misses) and the text model's probabilities, trained on out-of-fold text
   probabilities (inner folds grouped by writer), so that it learns how far to trust each on unseen writers.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +37,7 @@ from .artifact import (
     ModelNotFoundError,
     current_version,
     detector_fingerprint,
+    unpickle,
 )
 from .elements import ELEMENT_IDS, STATES, State
 from .text import normalize, split_sentences
@@ -59,6 +63,28 @@ def reader_text(text: str) -> str:
     return "".join("0" if c.isdigit() else c for c in normalize(text).text.lower())
 
 
+_READING_CHUNK = 2000  # characters per Sudachi call: its input limit is in bytes, far above this
+_local = threading.local()  # a Sudachi tokenizer may not be shared between threads
+
+
+def kana_reading(text: str) -> str:
+    """The note as read aloud: each word's katakana reading (Sudachi, the dictionary GiNZA uses), symbols and
+    unknown words as written, on the reader_text normalisation."""
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import Dictionary, SplitMode
+
+        tokenizer = _local.tokenizer = Dictionary(dict="core").create(SplitMode.C)
+    out: list[str] = []
+    for line in reader_text(text).split("\n"):
+        for i in range(0, len(line), _READING_CHUNK):
+            for m in tokenizer.tokenize(line[i:i + _READING_CHUNK]):
+                reading = m.reading_form()
+                out.append(m.surface() if not reading or reading == "キゴウ" else reading)
+        out.append("\n")
+    return "".join(out)
+
+
 def rule_block(reading: RuleReading) -> np.ndarray:
     """One-hot state of every element (12 × 3), the confidence of each present one (12), and whether an absent
     one is a near miss (12): cue words were there but the parse ruled them out (detect.ABSENT_AFTER_REJECTS)."""
@@ -78,6 +104,7 @@ class ReaderSettings:
     C: float = 4.0  # the text model's inverse regularisation
     ngram_max: int = 3
     min_df: int = 2
+    use_reading: bool = True  # the katakana reading's character 2–4-grams (kana_reading)
     use_rules: bool = True  # False: the text model alone (the "learned" column of the by-writer evaluation)
     use_embedding: bool = True
     combiner_C: float = 0.3
@@ -119,6 +146,12 @@ class ReaderModel:
         self.vectorizer_.fit([reader_text(t) for t in texts])
         self.vectorizer_.stop_words_ = None  # the n-grams min_df dropped: only bloat the pickle (sklearn's advice)
         self.n_text_features_ = len(self.vectorizer_.vocabulary_)
+        self.reading_vectorizer_ = None
+        if s.use_reading:
+            self.reading_vectorizer_ = TfidfVectorizer(analyzer="char", ngram_range=(2, 4), min_df=s.min_df,
+                                                       sublinear_tf=True, lowercase=False, dtype=np.float64)
+            self.reading_vectorizer_.fit([kana_reading(t) for t in texts])
+            self.reading_vectorizer_.stop_words_ = None
         self.coef_, self.intercept_ = _fit_softmax(self._design(texts, embeddings), y, s.C, self.random_state)
 
     def _out_of_fold(self, texts: Sequence[str], embeddings: np.ndarray | None, y: np.ndarray,
@@ -146,6 +179,8 @@ class ReaderModel:
             if embeddings is None:
                 raise ValueError("this reader reads the note's embedding: pass embeddings")
             blocks.append(sparse.csr_matrix(np.asarray(embeddings, dtype=np.float64)))
+        if self.reading_vectorizer_ is not None:
+            blocks.append(self.reading_vectorizer_.transform([kana_reading(t) for t in texts]))
         return sparse.hstack(blocks, format="csr")
 
     @staticmethod
@@ -170,7 +205,7 @@ class ReaderModel:
         return _softmax(self._stack(readings, text) @ coef + icpt, len(texts))
 
     def evidence(self, text: str, element: str, state: str) -> tuple[int, int] | None:
-        """The sentence whose n-grams push hardest from `absent` towards `state` for `element`."""
+        """The sentence whose n-grams (characters and reading) push hardest from `absent` towards `state` for `element`."""
         if state == State.ABSENT.value:
             return None
         segments = [s for s in split_sentences(text) if len(s.text.strip()) >= MIN_SENTENCE_CHARS]
@@ -178,9 +213,13 @@ class ReaderModel:
             return None
         i = ELEMENT_IDS.index(element)
         col, base = i * N_ST + STATES.index(state), i * N_ST + STATES.index(State.ABSENT.value)
-        direction = self.coef_[: self.n_text_features_, col] - self.coef_[: self.n_text_features_, base]
+        direction = self.coef_[:, col] - self.coef_[:, base]
         x = self.vectorizer_.transform([reader_text(s.text) for s in segments])
-        pushes = np.asarray(x @ direction).ravel()
+        pushes = np.asarray(x @ direction[: self.n_text_features_]).ravel()
+        if self.reading_vectorizer_ is not None:  # the reading's block is the last one of the design
+            n = len(self.reading_vectorizer_.vocabulary_)
+            kana = self.reading_vectorizer_.transform([kana_reading(s.text) for s in segments])
+            pushes += np.asarray(kana @ direction[-n:]).ravel()
         best = segments[int(np.argmax(pushes))]
         lead = len(best.text) - len(best.text.lstrip())
         return best.start + lead, best.start + len(best.text.rstrip())
@@ -213,7 +252,6 @@ def code_fingerprint() -> str:
 
 def load_reader(path: str | Path, encoder_fingerprint: str | None = None) -> Reader:
     """Load and check a reader: format, label set, scikit-learn version, detector code and encoder."""
-    import joblib
     import sklearn
 
     path = Path(path)
@@ -240,7 +278,7 @@ def load_reader(path: str | Path, encoder_fingerprint: str | None = None) -> Rea
         raise IncompatibleModelError(f"reader {path.name} cannot be used: " + "; ".join(problems))
     if not (path / "reader.joblib").exists():
         raise ModelNotFoundError(f"no reader.joblib in {path}")
-    model = joblib.load(path / "reader.joblib")
+    model = unpickle(path / "reader.joblib", f"reader {path.name}")
     if not isinstance(model, ReaderModel):
         raise IncompatibleModelError(f"reader {path.name}: reader.joblib is not a ReaderModel")
     return Reader(path, meta, model)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import budget
 from .artifact import MODELS_DIR, Artifact, current_version, load_artifact
 from .detect import NoteDetections, detect
 from .elements import BY_ID, State
@@ -17,6 +18,7 @@ from .features import Fields, Summary, feature_dict, summarize, with_present
 from .nlp import Parser, default_parser
 from .predict import Predictor
 from .reader import READER_DIR, Reader, load_reader
+from .text import validate
 
 BANDS = ((80, "A"), (60, "B"), (35, "C"), (0, "D"))  # on the 0–100 score
 
@@ -65,6 +67,8 @@ class Scorer:
 
     def score(self, text: str, fields: Fields | Mapping[str, object] | None = None) -> ScoreResult:
         fields = fields if isinstance(fields, Fields) else Fields.from_mapping(fields)
+        text = validate(text)  # what the encoder, the parser and the caller's store all read
+        budget.check()  # a batch stops between notes when its request's budget ran out
         embedding = self.embedder.encode([text])[0]
         detections = detect(text, self.parser, self.reader, embedding)
         summary = summarize(detections)

@@ -20,13 +20,23 @@ _CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _DAKUTEN = {"\u3099", "\u309a"}
 
 
+_UNENCODABLE = re.compile("[\ud800-\udfff\x00]")
+
+
 def validate(text: object, max_chars: int = MAX_NOTE_CHARS) -> str:
-    """Return the note if it can be analysed, else raise a typed error (never crash on odd input)."""
+    """The note as every reader of it gets it (parser, encoder, reader, store), or a typed error."""
     if not isinstance(text, str):
         raise InvalidNoteError(f"note must be a string, got {type(text).__name__}")
     if len(text) > max_chars:
         raise NoteTooLongError(f"note is {len(text)} characters; the limit is {max_chars}")
-    return text
+    return sanitize(text)
+
+
+def sanitize(text: str) -> str:
+    """A lone surrogate (half an emoji from a broken client: no UTF-8 exists for it, so Sudachi and the
+    encoder's tokenizer fail on it) and NUL (PostgreSQL's text type refuses it) become U+FFFD: one code point
+    for one and one UTF-16 unit for one, so every offset still indexes the text as sent."""
+    return _UNENCODABLE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True, slots=True)
