@@ -16,7 +16,11 @@ def main() -> int:
     from service.engine.policy import PolicyError, load_policy
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:  # SettingsError (an unreadable keys file), PORT=abc, …: the reason, no traceback
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 2
     if not settings.keys_configured:
         if settings.host not in LOOPBACK:
             print(f"refusing to listen on {settings.host} without API keys: set HANDOFF_API_KEYS or HOST=127.0.0.1",
@@ -33,9 +37,10 @@ def main() -> int:
     if settings.workers > 1:
         # each worker is its own process with its own model, parser and encoder (see README: Workers)
         uvicorn.run("service.api.app:create_app", factory=True, host=settings.host, port=settings.port,
-                    workers=settings.workers, log_level="info")
+                    workers=settings.workers, log_level="info", access_log=False)
     else:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                    access_log=False)  # the guard logs each request, without its query string (?key=)
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
@@ -43,7 +44,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_URL = f"sqlite:///{ROOT / 'var' / 'handoffs.sqlite3'}"
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = 5_000  # a write waits this long for the lock, then 503: never a request thread held for long
 WRITE_ATTEMPTS = 3  # a write that lost a race on a primary key is retried once the other row is there
 EXPORT_BATCH = 500
 # the CRM fields of a training row: the same names as service.engine.features.FIELD_NAMES (a test checks),
@@ -54,6 +55,7 @@ OUTCOME_KEYS = ("opportunity", "won", "opportunity_at", "closed_at", "feedback",
 _WRITE = "handoff_store_write"  # execution option: this transaction writes (BEGIN IMMEDIATE on SQLite)
 
 T = TypeVar("T")
+log = logging.getLogger("handoff.store")
 
 
 class StoreError(Exception):
@@ -143,7 +145,11 @@ class Store:
                 url, pool_pre_ping=True, hide_parameters=True,
                 connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000} if sqlite else {})
         except (ArgumentError, ImportError, OSError) as exc:
-            raise StoreUnavailable(f"cannot use database {_redacted(url)}: {exc}") from exc
+            log.error("cannot use database %s: %s", _redacted(url), exc)  # the URL and path for the operator only
+            reason = (f"its driver is not installed ({exc.name})" if isinstance(exc, ImportError)
+                      else exc.strerror if isinstance(exc, OSError) and exc.strerror
+                      else "malformed database URL" if isinstance(exc, ArgumentError) else type(exc).__name__)
+            raise StoreUnavailable(f"cannot open the configured database: {reason}") from exc
         if sqlite:
             _sqlite_setup(self._engine)
         self._writer = self._engine.execution_options(**{_WRITE: True})
@@ -256,8 +262,10 @@ class Store:
         raise AssertionError("unreachable")
 
     def _unavailable(self, action: str, exc: Exception) -> StoreUnavailable:
+        """The error for the client names no database (the URL and file are in the server's log)."""
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
-        return StoreUnavailable(f"database {self.safe_url}: cannot {action}: {type(exc).__name__}: {detail}")
+        log.warning("database %s: cannot %s: %s: %s", self.safe_url, action, type(exc).__name__, detail)
+        return StoreUnavailable(f"cannot {action}: {type(exc).__name__}: {detail}")
 
 
 def canonical_outcome(outcome: Mapping[str, Any]) -> dict:

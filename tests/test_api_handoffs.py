@@ -108,7 +108,7 @@ def test_store_down_is_503_and_nothing_is_half_written(tmp_path):
     db = tmp_path / "db.sqlite3"
     with TestClient(create_app(Settings(db_url=f"sqlite:///{db}"))) as c:
         c.post("/v1/score", json={"text": RICH, "handoff_id": "SF-2"})
-        store = c.app.state.store
+        store = c.app.state.storage.store
 
         def failing_put(*_args, **_kwargs):
             from service.store import StoreUnavailable

@@ -6,22 +6,24 @@ import asyncio
 import contextlib
 import logging
 import signal
-import time
-import uuid
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 
+from service.engine.nlp import default_parser
 from service.engine.policy import PolicyError, load_policy
 from service.engine.scorer import Scorer
+from service.store import db_url_from_env
 
 from . import errors
-from .deps import REQUEST_ID, scorer_dep
+from .deps import scorer_dep
 from .errors import ServiceError
+from .guard import RequestGuard
 from .routes import router
 from .schemas import ErrorResponse, Health, ReloadResponse
 from .settings import Settings
+from .storage import StoreAccess
 
 log = logging.getLogger("handoff.api")
 
@@ -34,18 +36,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.scorer = None
         app.state.policy = load_policy(settings.policy_file)  # a bad policy stops startup with its reason
         app.state.reload_lock = asyncio.Lock()
-        app.state.store = await asyncio.to_thread(_open_store, app, settings)
+        app.state.storage = StoreAccess(settings.db_url or db_url_from_env())
+        await app.state.storage.open()
         if settings.load_model:
             try:
                 app.state.scorer = await asyncio.to_thread(_load, settings)
                 log.info("model %s loaded", app.state.scorer.version)
             except Exception as exc:  # noqa: BLE001 - reported by /readyz and 503s, the process stays up
-                app.state.model_error = str(exc)
+                app.state.model_error = str(exc) or type(exc).__name__  # never empty: /readyz shows it
                 log.error("model not loaded: %s", exc)
         _on_sighup(app)
         yield
-        if app.state.store is not None:
-            app.state.store.dispose()
+        app.state.storage.dispose()
 
     app = FastAPI(title="Handoff context API", version="1", lifespan=lifespan,
                   description="IS→FS引き継ぎメモの文脈を読み、スコアと不足している文脈を返します。")
@@ -53,19 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(router)
 
-    @app.middleware("http")
-    async def request_context(request: Request, call_next):
-        request_id = (request.headers.get("x-request-id") or uuid.uuid4().hex[:12])[:64]
-        REQUEST_ID.set(request_id)
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_body_bytes:
-            return errors.error_response(413, "body_too_large", f"リクエストが大きすぎます。request body over {settings.max_body_bytes} bytes")
-        start = time.perf_counter()
-        response = await call_next(request)
-        response.headers["x-request-id"] = request_id
-        log.info("request_id=%s %s %s %s %.1fms", request_id, request.method, request.url.path, response.status_code,
-                 (time.perf_counter() - start) * 1000)
-        return response
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes, work_seconds=settings.work_seconds)
 
     @app.get("/healthz", response_model=Health, tags=["ops"])
     def healthz() -> Health:
@@ -121,22 +111,8 @@ def _on_sighup(app: FastAPI) -> None:
         loop.add_signal_handler(signal.SIGHUP, handler)
 
 
-def _open_store(app: FastAPI, settings: Settings):
-    from service.store import Store, StoreUnavailable, db_url_from_env
-
-    url = settings.db_url or db_url_from_env()
-    try:
-        store = Store(url)
-        store.create_schema()
-    except StoreUnavailable as exc:
-        app.state.store_error = str(exc)
-        log.error("database not available (%s): scoring works, storing handoffs and outcomes returns 503", exc)
-        return None
-    log.info("database: %s", store.safe_url)
-    return store
-
-
 def _load(settings: Settings) -> Scorer:
+    default_parser().resize_cache(settings.parse_cache_tokens)
     scorer = Scorer.current(settings.models_dir)
     scorer.score("予算は未定。")  # warm GiNZA and the encoder so the first request is not the slow one
     return scorer

@@ -1,4 +1,5 @@
-"""Dependencies: settings, the loaded scorer and store, API-key checking (constant-time)."""
+"""Dependencies: settings, the loaded scorer, API-key checking (constant-time). All async: they never block,
+so they never wait for a thread of the pool that scoring uses."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from .settings import Settings
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="-")  # set by app.request_context
 
 
-def settings_dep(request: Request) -> Settings:
+async def settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def scorer_dep(request: Request) -> Scorer:
+async def scorer_dep(request: Request) -> Scorer:
     """The model at the time the request started: a reload swaps app.state.scorer, in-flight requests keep theirs."""
     scorer = getattr(request.app.state, "scorer", None)
     if scorer is None:
@@ -29,16 +30,8 @@ def scorer_dep(request: Request) -> Scorer:
     return scorer
 
 
-def policy_dep(request: Request) -> Policy:
+async def policy_dep(request: Request) -> Policy:
     return getattr(request.app.state, "policy", None) or Policy()
-
-
-def store_dep(request: Request):
-    store = getattr(request.app.state, "store", None)
-    if store is None:
-        reason = getattr(request.app.state, "store_error", None) or "the database is not configured"
-        raise ServiceError(503, "store_unavailable", f"データベースに接続できません: {reason}")
-    return store
 
 
 def _matches(given: str, keys: list[str]) -> bool:
@@ -46,7 +39,7 @@ def _matches(given: str, keys: list[str]) -> bool:
     return sum(hmac.compare_digest(given.encode(), k.encode()) for k in keys) > 0
 
 
-def require_key(request: Request) -> None:
+async def require_key(request: Request) -> None:
     settings: Settings = request.app.state.settings
     if not settings.keys_configured:
         return  # loopback-only mode (service/__main__.py refuses other hosts)
@@ -54,7 +47,7 @@ def require_key(request: Request) -> None:
         raise ServiceError(401, "unauthorized", "有効なAPIキーが必要です。a valid X-API-Key header is required")
 
 
-def require_admin(request: Request) -> None:
+async def require_admin(request: Request) -> None:
     settings: Settings = request.app.state.settings
     if not settings.keys_configured:
         return

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from service.engine.elements import BY_ID, ELEMENTS
-from service.engine.errors import EngineError
 from service.engine.policy import Policy, PolicyError, PolicyResult
 from service.engine.scorer import Scorer, ScoreResult
-from service.store import HandoffNotFound, StoreUnavailable
+from service.store import HandoffNotFound
 
-from .deps import REQUEST_ID, policy_dep, require_admin, require_key, scorer_dep, settings_dep, store_dep
+from .deps import REQUEST_ID, policy_dep, require_admin, require_key, scorer_dep, settings_dep
 from .errors import INVALID_REQUEST, ServiceError, describe
 from .schemas import (
     HANDOFF_ID_PATTERN,
@@ -39,6 +40,7 @@ from .schemas import (
     Suggestion,
 )
 from .settings import Settings
+from .storage import StoreAccess
 
 log = logging.getLogger("handoff.api")
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
@@ -53,28 +55,35 @@ def _errors(*statuses: int) -> dict[int | str, dict]:
 
 
 @router.post("/score", response_model=ScoreResponse, responses=_errors(400, 413, 503), summary="Score a handoff note")
-def score(req: ScoreRequest, request: Request, scorer: ScorerDep, settings: SettingsDep, policy: PolicyDep) -> ScoreResponse:
+async def score(req: ScoreRequest, request: Request, scorer: ScorerDep, settings: SettingsDep,
+                policy: PolicyDep) -> ScoreResponse:
     """Probability that the handoff becomes an opportunity, a 0–100 score and band, the twelve elements with
     evidence, the missing context ranked by how much capturing it would raise the probability, and whether the
     deployment's policy lets it pass. With `handoff_id`, the note and its score are stored for the outcome."""
-    return _score(req, scorer, settings, policy, stored_in=request)
+    scored = await run_in_threadpool(_score, req, scorer, settings, policy)
+    await _store(request, req, scored)
+    return scored.response
 
 
 @router.post("/score/batch", response_model=BatchResponse, responses=_errors(400, 413, 503), summary="Score up to 100 notes")
-def score_batch(req: BatchRequest, request: Request, scorer: ScorerDep, settings: SettingsDep,
-                policy: PolicyDep) -> BatchResponse:
+async def score_batch(req: BatchRequest, request: Request, scorer: ScorerDep, settings: SettingsDep,
+                      policy: PolicyDep) -> BatchResponse:
     """Results in the order of `items`; an item that is malformed or fails is reported in its place
     (`ok: false` with the error it would have had alone) and the others are still scored."""
     if len(req.items) > settings.max_batch:
         raise ServiceError(413, "batch_too_large", f"一度に送れる件数を超えています({len(req.items)}件、上限{settings.max_batch}件)。batch has {len(req.items)} items; the limit is {settings.max_batch}")
+    scored = await run_in_threadpool(_score_items, req.items, scorer, settings, policy)
     results = []
-    for i, raw in enumerate(req.items):
+    for i, (item, outcome) in enumerate(scored):
         try:
-            item = ScoreRequest.model_validate(raw)
-            result = _score(item, scorer, settings, policy, stored_in=request)
-            results.append(BatchItem(index=i, ok=True, result=result))
-        except (ValidationError, ServiceError, EngineError, StoreUnavailable) as exc:
-            _, code, message = describe(exc)
+            if isinstance(outcome, Exception):
+                raise outcome
+            await _store(request, item, outcome)
+            results.append(BatchItem(index=i, ok=True, result=outcome.response))
+        except Exception as exc:  # noqa: BLE001 - one item's failure, whatever it is, is reported in its place
+            status, code, message = describe(exc)
+            if status == 500:
+                log.error("request_id=%s batch item %d failed", REQUEST_ID.get(), i, exc_info=exc)
             results.append(BatchItem(index=i, ok=False, error=ErrorBody(code=code, message=message)))
     return BatchResponse(results=results)
 
@@ -82,22 +91,18 @@ def score_batch(req: BatchRequest, request: Request, scorer: ScorerDep, settings
 @router.post("/analyze", response_model=ScoreResponse, responses=_errors(400, 413, 503), summary="Analyse a note while it is typed")
 def analyze(req: ScoreRequest, scorer: ScorerDep, settings: SettingsDep, policy: PolicyDep) -> ScoreResponse:
     """The fast path for live typing: the same elements, suggestions, score and policy; nothing is stored."""
-    return _score(req, scorer, settings, policy)
+    return _score(req, scorer, settings, policy).response
 
 
 @router.put("/handoffs/{handoff_id}/outcome", response_model=OutcomeResponse,
             responses={201: {"model": OutcomeResponse, "description": "the first outcome for this handoff, stored"},
                        **_errors(400, 404, 413, 503)},
             summary="Report the deal's outcome and field sales' feedback")
-def put_outcome(handoff_id: HandoffId, req: OutcomeRequest, request: Request, response: Response) -> OutcomeResponse:
+async def put_outcome(handoff_id: HandoffId, req: OutcomeRequest, request: Request, response: Response) -> OutcomeResponse:
     """Idempotent: the same outcome sent twice is stored once (`unchanged`); a different one replaces it
     (`updated`). 201 the first time. The handoff must have been scored with this `handoff_id`."""
-    bad = [e for e in req.helpful_elements + req.missing_elements if e not in BY_ID]
-    if bad:
-        raise ServiceError(422, "unknown_element", f"不明な要素IDがあります。unknown element ids {bad}; GET /v1/elements lists them")
-    store = store_dep(request)
     try:
-        record, status = store.put_outcome(handoff_id, req.model_dump(mode="json"))
+        record, status = await storage(request).run(lambda store: store.put_outcome(handoff_id, req.model_dump(mode="json")))
     except ValueError as exc:  # the store's check of the outcome (a won deal that is no opportunity, …)
         raise ServiceError(422, "invalid_request", INVALID_REQUEST + str(exc)) from exc
     except HandoffNotFound as exc:
@@ -109,8 +114,8 @@ def put_outcome(handoff_id: HandoffId, req: OutcomeRequest, request: Request, re
 
 @router.get("/handoffs/{handoff_id}", response_model=HandoffRecord, responses=_errors(404, 503),
             summary="A stored handoff: its note, its score at the time, its outcome")
-def get_handoff(handoff_id: HandoffId, request: Request) -> HandoffRecord:
-    record = store_dep(request).get_handoff(handoff_id)
+async def get_handoff(handoff_id: HandoffId, request: Request) -> HandoffRecord:
+    record = await storage(request).run(lambda store: store.get_handoff(handoff_id))
     if record is None:
         raise ServiceError(404, "handoff_not_found", f"保存された引き継ぎがありません。no stored handoff {handoff_id!r}")
     return HandoffRecord.model_validate(record)
@@ -143,10 +148,16 @@ async def admin_reload(request: Request) -> ReloadResponse:
     return await reload_model(request.app)
 
 
-def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy,
-           stored_in: Request | None = None) -> ScoreResponse:
-    """Validate, score, judge by the policy; with `stored_in` (the request of a storing route) and a handoff_id,
-    store the note and its score."""
+@dataclass(frozen=True, slots=True)
+class Scored:
+    response: ScoreResponse
+    text: str  # the note as read (sanitised): what is stored
+    fields: dict | None
+    states: dict[str, str]
+
+
+def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy) -> Scored:
+    """Validate, score and judge by the policy (CPU work: runs on the server's thread pool)."""
     if not req.text.strip():
         raise ServiceError(422, "empty_note", "メモが空です。the note is empty or whitespace only")
     if len(req.text) > settings.max_note_chars:
@@ -164,11 +175,37 @@ def _score(req: ScoreRequest, scorer: Scorer, settings: Settings, policy: Policy
     elapsed_ms = (time.perf_counter() - start) * 1000
     states = {el: d.state.value for el, d in result.detections.detections.items()}
     response = to_response(result, policy.evaluate(states, result.score), req.handoff_id, elapsed_ms)
-    if stored_in is not None and req.handoff_id:
-        scored = {"score": response.score, "probability": response.probability, "band": response.band,
-                  "model_version": response.model_version, "states": states}
-        store_dep(stored_in).save_scored(req.handoff_id, req.text, fields, scored)
-    return response
+    return Scored(response, result.detections.text, fields, states)
+
+
+def _score_items(items: list, scorer: Scorer, settings: Settings, policy: Policy) -> list[tuple[ScoreRequest | None, Scored | Exception]]:
+    """Each batch item validated and scored on its own: its result, or the exception it failed with."""
+    out: list[tuple[ScoreRequest | None, Scored | Exception]] = []
+    for raw in items:
+        try:
+            item = ScoreRequest.model_validate(raw)
+        except ValidationError as exc:
+            out.append((None, exc))
+            continue
+        try:
+            out.append((item, _score(item, scorer, settings, policy)))
+        except Exception as exc:  # noqa: BLE001 - reported in the item's place by score_batch
+            out.append((item, exc))
+    return out
+
+
+async def _store(request: Request, req: ScoreRequest | None, scored: Scored) -> None:
+    """With a handoff_id, store the note and its score (on the store's own threads)."""
+    if req is None or not req.handoff_id:
+        return
+    r = scored.response
+    record = {"score": r.score, "probability": r.probability, "band": r.band, "model_version": r.model_version,
+              "states": scored.states}
+    await storage(request).run(lambda store: store.save_scored(req.handoff_id, scored.text, scored.fields, record))
+
+
+def storage(request: Request) -> StoreAccess:
+    return request.app.state.storage
 
 
 def to_response(result: ScoreResult, verdict: PolicyResult, handoff_id: str | None, elapsed_ms: float) -> ScoreResponse:
