@@ -259,3 +259,15 @@ def test_the_log_holds_no_key_no_note_and_no_raw_request_id(server):
     assert "k-user" not in log and "k-wrong-secret" not in log and "key=" not in log
     assert "ヤマダ精工" not in log and "\x1b" not in log
     assert re.search(r"GET / 200", log)  # the request is logged, without its query string
+
+
+def test_a_request_out_of_work_budget_stops_with_503_and_a_batch_reports_it_in_place(tmp_path):
+    app = create_app(Settings(db_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", work_seconds=1e-6))
+    with TestClient(app) as c:
+        body = assert_error(c.post("/v1/analyze", json={"text": "予算は来期に申請予定、金額は未定。"}), 503, "work_abandoned")
+        assert "時間内に終わらなかった" in body["error"]["message"]
+        resp = c.post("/v1/score/batch", json={"items": [{"text": "決裁は常務で同席予定。"}, {"text": "競合はA社。"}]})
+        assert resp.status_code == 200
+        assert [r["error"]["code"] for r in resp.json()["results"]] == ["work_abandoned", "work_abandoned"]
+    with TestClient(create_app(Settings(db_url=f"sqlite:///{tmp_path / 'db.sqlite3'}"))) as c:  # the default budget
+        assert c.post("/v1/analyze", json={"text": "予算は来期に申請予定、金額は未定。"}).status_code == 200
