@@ -41,7 +41,9 @@ def test_reader_artifact_round_trip_and_meta(tiny_reader, corpus):
     reader = load_reader(tiny_reader)
     meta = reader.meta
     assert meta["elements"] == list(ELEMENT_IDS) and meta["states"] == list(STATES)
-    assert meta["data"]["rows"] == len(corpus.records) and set(meta["data"]["writers"]) == {"p1", "p2", "p3", "p4"}
+    assert meta["data"]["rows"] == len(corpus.notes) and set(meta["data"]["writers"]) == {"p1", "p2", "p3", "p4"}
+    copies = len(corpus.records) - len(corpus.notes)
+    assert 0 < copies < len(corpus.notes) and meta["data"]["half_width_copies"]["rows"] == copies
     assert len(meta["data"]["sha256"]) == 16 and meta["code_fingerprint"] and meta["settings"]["use_embedding"] is False
     oof = meta["metrics"]["text_model_out_of_fold"]
     assert oof["folds"] == "4 grouped by writer" and 0.3 < oof["macro_f1_present"] < 1
@@ -148,16 +150,35 @@ def test_by_writer_never_trains_on_the_writer_it_reads(corpus, monkeypatch):
     real_fit = tr.fit
 
     def spy(c, settings):
-        seen.append({r.writer for r in c.records})
+        seen.append(({r.writer for r in c.records}, sum(r.id.endswith("~hw") for r in c.records)))
         return real_fit(c, settings)
 
     monkeypatch.setattr(tr, "fit", spy)
-    small = corpus.take([i for i, r in enumerate(corpus.records) if i % 3 == 0])
+    notes = [i for i in range(len(corpus.notes)) if i % 3 == 0]
+    ids = {corpus.records[i].id for i in notes}
+    copies = [i for i in range(len(corpus.notes), len(corpus.records)) if corpus.records[i].id.removesuffix("~hw") in ids]
+    small = replace(corpus.take(notes + copies), originals=len(notes))
     result = tr.by_writer(small, ReaderSettings(use_embedding=False), progress=False)
     assert result["writers"] == ["p1", "p2", "p3", "p4"] and len(seen) == 4
     for k, w in enumerate(result["writers"]):
-        assert seen[k] == {"p1", "p2", "p3", "p4"} - {w}
-    assert all(p is not None for m in tr.MODES for p in result[m])
+        writers, n_copies = seen[k]
+        assert writers == {"p1", "p2", "p3", "p4"} - {w}  # neither the writer's notes nor their copies
+        assert 0 < n_copies < len(copies)
+    assert all(len(result[m]) == len(notes) and all(p is not None for p in result[m]) for m in tr.MODES)
+
+
+def test_half_width_copies_are_deterministic_keep_labels_and_read_as_half_width(corpus):
+    from training.augment import half_width_copies
+
+    notes = corpus.notes[:40]
+    first, again = half_width_copies(notes), half_width_copies(notes)
+    assert first == again and 0 < len(first) < len(notes)
+    by_id = {r.id: r for r in notes}
+    for copy in first:
+        original = by_id[copy.id.removesuffix("~hw")]
+        assert (copy.writer, copy.labels) == (original.writer, original.labels)
+        half = sum("\uff66" <= c <= "\uff9f" for c in copy.text)
+        assert half > len(copy.text) / 4, copy.text  # mostly half-width katakana now
 
 
 def test_train_detector_refuses_eval_dev(tmp_path):

@@ -12,6 +12,7 @@
   agreement --first FILE... --second FILE...
                                          inter-annotator agreement (F1 of present, Cohen's κ) on notes labelled twice
   export-outcomes --out FILE [--db URL]  the service's stored handoffs with outcomes, as training data
+  golden --out FILE | --check FILE       the detectors' decisions on every note, recorded or compared
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+from .augment import HALF_WIDTH_SHARE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     de.add_argument("--by-writer", action="store_true",
                     help="leave-one-writer-out: rules, learned and combined side by side, per writer")
     de.add_argument("--workers", type=int, default=2, help="parser processes (default 2)")
+    de.add_argument("--half-width-share", type=float, default=HALF_WIDTH_SHARE,
+                    help=f"--by-writer: share of training notes also re-typed in half-width kana (default {HALF_WIDTH_SHARE})")
 
     td = sub.add_parser("train-detector", help="train the learned reader on annotated notes")
     td.add_argument("--data", nargs="+", required=True, help="annotated JSONL files (never ../shared/eval-dev/)")
@@ -70,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     td.add_argument("--no-embedding", action="store_true", help="without the note's static embedding")
     td.add_argument("--C", type=float, default=None, help="inverse regularisation of the classifiers")
     td.add_argument("--workers", type=int, default=2, help="parser processes (default 2)")
+    td.add_argument("--half-width-share", type=float, default=HALF_WIDTH_SHARE,
+                    help=f"share of the notes also trained on re-typed in half-width kana (default {HALF_WIDTH_SHARE})")
 
     ag = sub.add_parser("agreement", help="inter-annotator agreement on notes labelled twice")
     ag.add_argument("--first", nargs="+", required=True, help="annotated JSONL: the writers' own labels")
@@ -79,6 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--db", help="database URL (default: $HANDOFF_DB_URL, else the service's var/handoffs.sqlite3)")
     ex.add_argument("--out", type=Path, required=True, help="the file to write (.csv for CSV)")
     ex.add_argument("--format", choices=("jsonl", "csv"), help="default: from the file name's suffix")
+
+    go = sub.add_parser("golden", help="record the detectors' decisions on every note, or check them against a record")
+    mode = go.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--out", type=Path, help="write the golden file (.jsonl.gz)")
+    mode.add_argument("--check", type=Path, help="read every note again and list what differs from this file")
+    go.add_argument("--data", nargs="+", help="with --out: the notes (default: the annotated notes and handoffs)")
+    go.add_argument("--workers", type=int, default=2, help="processes (default 2)")
 
     args = parser.parse_args(argv)
     from service.engine.errors import EngineError
@@ -230,24 +244,26 @@ def _evaluate_by_writer(args) -> int:
 
     refuse_eval_dev(args.gold)
     settings = ReaderSettings()
-    corpus = load_corpus(args.gold, args.workers, Embedder() if settings.use_embedding else None)
-    writers = sorted({r.writer for r in corpus.records})
-    print(f"leave-one-writer-out over {len(corpus.records)} notes by {len(writers)} writers", file=sys.stderr)
+    corpus = load_corpus(args.gold, args.workers, Embedder() if settings.use_embedding else None,
+                         half_width_share=args.half_width_share)
+    writers = sorted({r.writer for r in corpus.notes})
+    print(f"leave-one-writer-out over {len(corpus.notes)} notes by {len(writers)} writers "
+          f"(+{len(corpus.records) - len(corpus.notes)} half-width copies for training)", file=sys.stderr)
     result = by_writer(corpus, settings, jobs=args.workers)
-    reports = {m: score(corpus.records, result[m]) for m in MODES}
+    reports = {m: score(corpus.notes, result[m]) for m in MODES}
     print(format_modes(reports))
-    print(f"calibration of the combined reader's confidence: ECE {calibration_error(corpus.records, result['probs']):.3f}")
+    print(f"calibration of the combined reader's confidence: ECE {calibration_error(corpus.notes, result['probs']):.3f}")
     print("\n| writer | notes | " + " | ".join(MODES) + " |\n|---|---|" + "---|" * len(MODES))
     idx = defaultdict(list)
-    for i, r in enumerate(corpus.records):
+    for i, r in enumerate(corpus.notes):
         idx[r.writer].append(i)
     for w in writers:
-        g = [corpus.records[i] for i in idx[w]]
+        g = [corpus.notes[i] for i in idx[w]]
         cells = " | ".join(f"{score(g, [result[m][i] for i in idx[w]]).macro_f1:.3f}" for m in MODES)
         print(f"| {w} | {len(g)} | {cells} |")
     if args.predictions:
         with args.predictions.open("w", encoding="utf-8") as fh:
-            for i, r in enumerate(corpus.records):
+            for i, r in enumerate(corpus.notes):
                 fh.write(json.dumps({"id": r.id, "writer": r.writer, "style": r.style,
                                      **{m: result[m][i] for m in MODES}}, ensure_ascii=False) + "\n")
         print(f"predictions written to {args.predictions}", file=sys.stderr)
@@ -268,7 +284,8 @@ def _train_detector(args) -> int:
     if args.C is not None:
         settings = replace(settings, C=args.C)
     readers = _models_dir(args) / READER_DIR.name
-    out = train_reader(args.data, settings, readers, args.version, args.workers)
+    out = train_reader(args.data, settings, readers, args.version, args.workers,
+                       half_width_share=args.half_width_share)
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     print(f"reader {meta['version']}: {meta['data']['rows']} notes by {len(meta['data']['writers'])} writers, "
           f"{meta['train_seconds']} s; saved in {out}")
@@ -325,10 +342,20 @@ def _export_outcomes(args) -> int:
     return 0
 
 
+def _golden(args) -> int:
+    from . import golden
+
+    if args.check:
+        return golden.check(args.check, args.workers)
+    n = golden.write(args.out, args.data or golden.DEFAULT_DATA, args.workers)
+    print(f"golden file {args.out}: {n} notes")
+    return 0
+
+
 COMMANDS = {"train": _train, "evaluate": _evaluate, "compare": _compare, "promote": _promote, "list": _list,
             "evaluate-detector": _evaluate_detector, "train-detector": _train_detector,
             "agreement": _agreement,
-            "export-outcomes": _export_outcomes}
+            "export-outcomes": _export_outcomes, "golden": _golden}
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from service.engine.reader import (
     reads,
 )
 
+from .augment import HALF_WIDTH_SHARE, half_width_copies
 from .featurize import detect_summaries, rule_readings
 from .records import Annotated, load_annotated
 
@@ -37,9 +38,15 @@ MODES = ("rules", "learned", "combined")
 
 @dataclass(frozen=True)
 class Corpus:
-    records: list[Annotated]
+    records: list[Annotated]  # the annotated notes, then their re-typed copies (training/augment.py)
     readings: list[RuleReading]
     embeddings: np.ndarray | None
+    originals: int = -1  # how many of `records` are annotated notes (-1: all)
+
+    @property
+    def notes(self) -> list[Annotated]:
+        """The annotated notes, without the copies: what is measured."""
+        return self.records if self.originals < 0 else self.records[:self.originals]
 
     def texts(self, idx: list[int] | None = None) -> list[str]:
         return [self.records[i].text for i in (range(len(self.records)) if idx is None else idx)]
@@ -57,13 +64,16 @@ def refuse_eval_dev(paths: list[str]) -> None:
                          "`evaluate-detector --gold` instead")
 
 
-def load_corpus(paths: list[str], workers: int = 2, embedder=None, progress: bool = True) -> Corpus:
-    records = load_annotated(paths)
+def load_corpus(paths: list[str], workers: int = 2, embedder=None, progress: bool = True,
+                half_width_share: float = HALF_WIDTH_SHARE) -> Corpus:
+    """The annotated notes of `paths` and, after them, half-width re-typed copies of a share of them."""
+    notes = load_annotated(paths)
+    records = notes + half_width_copies(notes, half_width_share)
     texts = [r.text for r in records]
     summaries = detect_summaries(texts, workers=workers, progress=progress)
     readings = rule_readings(summaries)
     embeddings = embedder.encode(texts) if embedder is not None else None
-    return Corpus(records, readings, embeddings)
+    return Corpus(records, readings, embeddings, len(notes))
 
 
 def fit(corpus: Corpus, settings: ReaderSettings) -> ReaderModel:
@@ -82,14 +92,16 @@ def predict_probs(model: ReaderModel, corpus: Corpus) -> np.ndarray:
 def by_writer(corpus: Corpus, settings: ReaderSettings, progress: bool = True, jobs: int = 1) -> dict[str, object]:
     """Leave-one-writer-out: every note is read by readers trained without its writer.
 
-    Returns {"rules"|"learned"|"combined": predicted states per note, "probs": the combined reader's
-    probabilities per note (for calibration), "writers": the order}. `jobs` folds run in parallel processes."""
-    writers = sorted({r.writer for r in corpus.records})
+    Returns {"rules"|"learned"|"combined": predicted states per annotated note (corpus.notes), "probs": the
+    combined reader's probabilities per note (for calibration), "writers": the order}. A writer's re-typed
+    copies are left out of the training with the writer, and never scored. `jobs` folds run in parallel."""
+    notes = corpus.notes
+    writers = sorted({r.writer for r in notes})
     if len(writers) < 2 or "" in writers:
         raise ValueError("evaluation by writer needs every record to name its writer, and at least two writers")
-    out: dict[str, list] = {m: [None] * len(corpus.records) for m in MODES}
-    probs = np.zeros((len(corpus.records), len(ELEMENT_IDS), len(STATES)))
-    folds = [[i for i, r in enumerate(corpus.records) if r.writer == w] for w in writers]
+    out: dict[str, list] = {m: [None] * len(notes) for m in MODES}
+    probs = np.zeros((len(notes), len(ELEMENT_IDS), len(STATES)))
+    folds = [[i for i, r in enumerate(notes) if r.writer == w] for w in writers]
     start = time.monotonic()
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -99,9 +111,9 @@ def by_writer(corpus: Corpus, settings: ReaderSettings, progress: bool = True, j
             done = _collect(results, folds, writers, out, probs, progress, start)
     else:
         done = _collect((_fold(corpus, test, settings) for test in folds), folds, writers, out, probs, progress, start)
-    for i in range(len(corpus.records)):
+    for i in range(len(notes)):
         out["rules"][i] = {el: corpus.readings[i][el][0] for el in ELEMENT_IDS}
-        if not reads(corpus.records[i].text):  # what detect() serves: the rules' reading stands
+        if not reads(notes[i].text):  # what detect() serves: the rules' reading stands
             out["combined"][i] = out["rules"][i]
             probs[i] = [[c if s == st else (1 - c) / 2 for s in STATES]  # with the rules' own confidence
                         for st, c in (corpus.readings[i][el] for el in ELEMENT_IDS)]
@@ -110,10 +122,11 @@ def by_writer(corpus: Corpus, settings: ReaderSettings, progress: bool = True, j
 
 
 def _fold(corpus: Corpus, test: list[int], settings: ReaderSettings) -> tuple[list[dict[str, str]], np.ndarray]:
-    """Train a reader without the notes in `test`; read `test` with its text model alone and combined."""
-    held = set(test)
+    """Train a reader without the writer of the notes in `test` (nor its re-typed copies); read `test` with its
+    text model alone and combined."""
+    held = {corpus.records[i].writer for i in test}
     te = corpus.take(test)
-    tr = corpus.take([i for i in range(len(corpus.records)) if i not in held])
+    tr = corpus.take([i for i, r in enumerate(corpus.records) if r.writer not in held])
     model = fit(tr, replace(settings, use_rules=True))
     learned = model.text_proba(te.texts(), te.embeddings)
     return [_states(p) for p in learned], predict_probs(model, te)
@@ -145,7 +158,8 @@ def data_hash(paths: list[str]) -> str:
 
 
 def train_reader(paths: list[str], settings: ReaderSettings | None = None, readers_dir: Path = READER_DIR,
-                 version: str | None = None, workers: int = 2, embedder=None, metrics: dict | None = None) -> Path:
+                 version: str | None = None, workers: int = 2, embedder=None, metrics: dict | None = None,
+                 half_width_share: float = HALF_WIDTH_SHARE) -> Path:
     """Fit on every record of `paths` and write models/reader/<version>/{reader.joblib, meta.json}."""
     import joblib
     import sklearn
@@ -157,14 +171,14 @@ def train_reader(paths: list[str], settings: ReaderSettings | None = None, reade
 
         embedder = Embedder()
     started = time.monotonic()
-    corpus = load_corpus(paths, workers, embedder if settings.use_embedding else None)
+    corpus = load_corpus(paths, workers, embedder if settings.use_embedding else None, half_width_share=half_width_share)
     model = fit(corpus, settings)
     oof = getattr(model, "oof_text_proba_", None)
     if oof is not None:
         del model.oof_text_proba_
         from .detector_eval import score
 
-        report = score(corpus.records, [_states(p) for p in oof])
+        report = score(corpus.notes, [_states(p) for p in oof[:len(corpus.notes)]])
         grouped = len({r.writer for r in corpus.records}) >= settings.inner_folds
         metrics = {**(metrics or {}), "text_model_out_of_fold": {
             "folds": f"{settings.inner_folds} {'grouped by writer' if grouped else 'by note (too few writers)'}",
@@ -177,12 +191,13 @@ def train_reader(paths: list[str], settings: ReaderSettings | None = None, reade
     out.mkdir(parents=True, exist_ok=False)
     joblib.dump(model, out / "reader.joblib", compress=3)
     writers: dict[str, int] = {}
-    for r in corpus.records:
+    for r in corpus.notes:
         writers[r.writer or "?"] = writers.get(r.writer or "?", 0) + 1
     meta = {
         "format": FORMAT, "version": version, "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "elements": list(ELEMENT_IDS), "states": list(STATES), "settings": settings.as_dict(),
-        "data": {"files": [str(p) for p in paths], "rows": len(corpus.records), "sha256": dhash, "writers": writers},
+        "data": {"files": [str(p) for p in paths], "rows": len(corpus.notes), "sha256": dhash, "writers": writers,
+                 "half_width_copies": {"share": half_width_share, "rows": len(corpus.records) - len(corpus.notes)}},
         "libraries": {"scikit-learn": sklearn.__version__},
         "code_fingerprint": code_fingerprint(),
         "encoder_fingerprint": embedder.fingerprint if settings.use_embedding else None,

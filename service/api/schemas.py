@@ -127,7 +127,7 @@ SCORE_EXAMPLE = {
     "policy": {"pass_ready": False, "reasons": [{"element": "interest", "kind": "missing",
                                                  "message_ja": "「興味の核心」が書かれていません。"}],
                "required": ["interest", "decision_maker"], "min_score": 30, "unknown_counts": False, "source": "policy.toml"},
-    "model_version": "20261206-165831-fd8f84", "warnings": [], "elapsed_ms": 41.2, "handoff_id": "SF-0001",
+    "model_version": "20261206-181040-fd8f84", "warnings": [], "elapsed_ms": 41.2, "handoff_id": "SF-0001",
 }
 
 
@@ -210,7 +210,7 @@ class StoredOutcome(OutcomeRequest):
 class HandoffRecord(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"handoff_id": "SF-0001", "text": EXAMPLE_NOTE, "fields": {"lead_source": "webinar"},
-         "score": {"score": 72, "probability": 0.31, "band": "B", "model_version": "20261206-165831-fd8f84",
+         "score": {"score": 72, "probability": 0.31, "band": "B", "model_version": "20261206-181040-fd8f84",
                    "states": {"need": "present"}, "scored_at": "2026-11-22T05:00:00+00:00"},
          "first_scored_at": "2026-11-22T05:00:00+00:00", "outcome": None}]})
     handoff_id: str
@@ -230,7 +230,7 @@ class OutcomeResponse(BaseModel):
 
 class ReloadResponse(BaseModel):
     model_config = ConfigDict(protected_namespaces=(), json_schema_extra={"examples": [
-        {"model_version": "20261206-165831-fd8f84", "previous_version": "20261122-154017-fd8f84", "policy_source": "policy.toml"}]})
+        {"model_version": "20261206-181040-fd8f84", "previous_version": "20261122-154017-fd8f84", "policy_source": "policy.toml"}]})
     model_version: str
     previous_version: str | None
     policy_source: str
@@ -249,10 +249,10 @@ class ElementInfo(BaseModel):
 
 class ModelCard(BaseModel):
     model_config = ConfigDict(protected_namespaces=(), json_schema_extra={"examples": [
-        {"version": "20261206-165831-fd8f84", "trained_at": "2026-12-06T16:58:31+00:00",
-         "metrics": {"ours": {"roc_auc": 0.8426, "pr_auc": 0.5743, "brier": 0.1025}},
+        {"version": "20261206-181040-fd8f84", "trained_at": "2026-12-06T18:10:40+00:00",
+         "metrics": {"ours": {"roc_auc": 0.8351, "pr_auc": 0.566, "brier": 0.104}},
          "encoder": {"id": "models/encoder", "fingerprint": "d76a4b51c9bb572c"}, "data": {"n": 6000, "sha256": "…"},
-         "reader": {"version": "20261206-165641-7b9ac5", "rows": 2520, "writers": 20}}]})
+         "reader": {"version": "20261206-181016-7b9ac5", "rows": 2520, "writers": 20}}]})
     version: str
     trained_at: str
     metrics: dict
@@ -269,6 +269,6 @@ class ErrorResponse(BaseModel):
 
 class Health(BaseModel):
     model_config = ConfigDict(protected_namespaces=(), json_schema_extra={"examples": [
-        {"status": "ok", "model_version": "20261206-165831-fd8f84"}]})
+        {"status": "ok", "model_version": "20261206-181040-fd8f84"}]})
     status: Literal["ok"]
     model_version: str | None = None
