@@ -11,7 +11,15 @@ from service.engine.artifact import IncompatibleModelError, ModelNotFoundError
 from service.engine.detect import detect
 from service.engine.elements import ELEMENT_IDS, STATES
 from service.engine.features import read_summary, summarize
-from service.engine.reader import Reader, ReaderModel, ReaderSettings, decide, kana_reading, load_reader, rule_block
+from service.engine.reader import (
+    Reader,
+    ReaderModel,
+    ReaderSettings,
+    decide,
+    kana_reading,
+    load_reader,
+    rule_block,
+)
 
 from .conftest import ROOT
 

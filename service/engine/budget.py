@@ -44,10 +44,6 @@ def within(seconds: float, cancelled: threading.Event | None = None) -> Iterator
         _current.reset(token)
 
 
-def current() -> Budget | None:
-    return _current.get()
-
-
 def check() -> None:
     """Raise WorkAbandoned if the current request's budget ran out or its client left; else nothing."""
     budget = _current.get()
